@@ -1,0 +1,129 @@
+// npm run bench: click-out and page throughput against a bare Bun.serve 302, measured in the same run.
+import { Database } from "bun:sqlite";
+import { join } from "node:path";
+import { rmSync, statSync } from "node:fs";
+import { BUN, TOKEN, tempDir } from "../test/helpers";
+import { spawnServer, type Child } from "../test/process";
+import { haveWrk, wrk, type WrkResult } from "./wrk";
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROWS = Number(process.env.BENCH_ROWS ?? 10_000_000);
+const UA = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1";
+
+if (!haveWrk()) {
+  console.error("bench: wrk is not installed (apt-get install wrk)");
+  process.exit(1);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+type Series = Record<string, WrkResult[]>;
+
+async function stop(child: Child) {
+  child.proc.kill("SIGTERM");
+  await child.proc.exited;
+}
+
+async function startOutro(dataDir: string, env: Record<string, string> = {}) {
+  return spawnServer({ DATA_DIR: dataDir, API_TOKEN: TOKEN, ...env });
+}
+
+async function createBenchLink(base: string, extra: Record<string, unknown> = {}) {
+  const res = await fetch(`${base}/api/links`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+    body: JSON.stringify({
+      slug: "bench", title: "Night Drive", artist: "Babbage", artworkUrl: "https://example.com/cover.jpg",
+      destinations: [
+        { url: "https://open.spotify.com/track/abc" }, { url: "https://music.apple.com/us/album/1" },
+        { url: "https://music.youtube.com/watch?v=1" }, { url: "https://www.deezer.com/track/1" },
+        { url: "https://tidal.com/browse/track/1" }, { url: "https://music.amazon.com/albums/1" },
+        { url: "https://babbage.bandcamp.com/track/night-drive" },
+      ],
+      ...extra,
+    }),
+  });
+  if (res.status !== 201) throw new Error(`could not create the bench link: ${res.status} ${await res.text()}`);
+}
+
+async function measure(targets: Record<string, string>, series: Series) {
+  for (let round = 0; round < ROUNDS; round++) {
+    // Interleaved rounds, so drift on a noisy machine hits every target alike.
+    for (const [name, url] of Object.entries(targets)) {
+      const r = await wrk(url, { seconds: SECONDS, headers: { "user-agent": UA } });
+      (series[name] ??= []).push(r);
+    }
+  }
+}
+
+function summary(series: Series, name: string) {
+  const runs = series[name]!;
+  return { rps: median(runs.map((r) => r.rps)), p99: median(runs.map((r) => r.p99ms)), p50: median(runs.map((r) => r.p50ms)), bad: runs.reduce((a, r) => a + r.non2xx3xx + r.errors, 0) };
+}
+
+/** Fills the clicks table the way years of traffic would: old, time-ordered event ids. */
+function fillClicks(dbPath: string, rows: number) {
+  const db = new Database(dbPath);
+  db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF;");
+  const linkId = db.query<{ id: number }, []>("SELECT id FROM links WHERE slug = 'bench'").get()!.id;
+  const start = Date.now() - 400 * 86_400_000;
+  const t0 = performance.now();
+  db.exec(`WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < ${rows})
+    INSERT INTO clicks (ts, link_id, dest_key, event_id, kind, device, referrer, utm_source)
+    SELECT ${start} + x * 3, ${linkId}, 'spotify', printf('0a%014d', x), 'human', 'mobile', 'l.instagram.com', 'ig' FROM n`);
+  db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  db.close();
+  return (performance.now() - t0) / 1000;
+}
+
+const series: Series = {};
+const baseline = await spawnServer({}, [BUN, "bench/baseline-server.ts"]);
+const dataDir = tempDir("outro-bench-");
+let outro = await startOutro(dataDir);
+await createBenchLink(outro.base);
+
+console.log(`bench: ${ROUNDS} rounds × ${SECONDS}s, wrk -c50 on 127.0.0.1; medians`);
+await measure({ baseline: baseline.base + "/", clickout: `${outro.base}/bench/go/spotify`, page: `${outro.base}/bench` }, series);
+
+const dbPath = join(dataDir, "outro.db");
+const countClicks = () => {
+  const db = new Database(dbPath, { readonly: true });
+  const n = db.query<{ n: number }, []>("SELECT COUNT(*) AS n FROM clicks").get()!.n;
+  db.close();
+  return n;
+};
+const clicksEmpty = countClicks();
+
+await stop(outro);
+console.log(`bench: filling ${ROWS.toLocaleString("en")} click-outs…`);
+const fillSeconds = fillClicks(dbPath, ROWS);
+const dbBytes = statSync(dbPath).size;
+outro = await startOutro(dataDir);
+await measure({ baseline10m: baseline.base + "/", clickout10m: `${outro.base}/bench/go/spotify` }, series);
+await stop(outro);
+baseline.proc.kill("SIGTERM");
+
+const b = summary(series, "baseline");
+const c = summary(series, "clickout");
+const p = summary(series, "page");
+const b10 = summary(series, "baseline10m");
+const c10 = summary(series, "clickout10m");
+const rows: [string, number, number, string, string][] = [
+  ["bare Bun.serve 302 (baseline)", b.rps, b.p99, "1.00×", ""],
+  ["click-out (committed before 302)", c.rps, c.p99, `${(c.rps / b.rps).toFixed(2)}×`, "≥ 0.50×, p99 ≤ 5 ms"],
+  ["smart link page", p.rps, p.p99, `${(p.rps / b.rps).toFixed(2)}×`, "≥ 0.40×"],
+  [`click-out, ${(ROWS / 1e6).toFixed(0)}M clicks stored`, c10.rps, c10.p99, `${(c10.rps / b10.rps).toFixed(2)}× (${(c10.rps / b10.rps / (c.rps / b.rps)).toFixed(2)} of empty)`, "≥ 0.90 of empty"],
+];
+console.log("\n| run | req/s | p99 ms | vs baseline | target |\n|---|---:|---:|---:|---|");
+for (const [name, rps, p99, ratio, target] of rows) console.log(`| ${name} | ${Math.round(rps).toLocaleString("en")} | ${p99.toFixed(2)} | ${ratio} | ${target} |`);
+console.log(`\nclicks stored by the empty-database runs: ${clicksEmpty.toLocaleString("en")}; non-2xx/3xx or socket errors: ${c.bad + p.bad + c10.bad}`);
+console.log(`fill: ${ROWS.toLocaleString("en")} rows in ${fillSeconds.toFixed(1)} s; database ${(dbBytes / 1e6).toFixed(0)} MB (${(dbBytes / 1e6 / (ROWS / 1e6)).toFixed(0)} MB per million clicks)`);
+
+const checks = [
+  ["click-out ≥ 0.5× baseline", c.rps / b.rps >= 0.5],
+  ["click-out p99 ≤ 5 ms", c.p99 <= 5],
+  ["page ≥ 0.4× baseline", p.rps / b.rps >= 0.4],
+  ["click-out at 10M ≥ 0.9× of empty", c10.rps / b10.rps >= 0.9 * (c.rps / b.rps)],
+] as const;
+for (const [name, ok] of checks) console.log(`${ok ? "PASS" : "MISS"} ${name}`);
+rmSync(dataDir, { recursive: true, force: true });

@@ -1,0 +1,60 @@
+import { Elysia } from "elysia";
+import { z } from "zod";
+import { AppError } from "../errors";
+import { LinkCreate, LinkPatch, SlugParams, publicLink } from "../links/model";
+import type { LinkService } from "../links/service";
+import type { linkStats } from "../stats/service";
+import { apiAuth } from "./auth";
+import type { TokenRepo } from "./tokens";
+
+export const API_BODY_LIMIT = 64 * 1024;
+
+export interface ApiDeps {
+  envToken: string | undefined;
+  tokens: TokenRepo;
+  links: LinkService;
+  stats: ReturnType<typeof linkStats>;
+  clock: () => number;
+}
+
+const StatsQuery = z.object({ days: z.coerce.number().int().min(1).max(400).default(28) });
+
+/** The JSON API: routes translate HTTP to the link service and back. */
+export const apiRoutes = ({ envToken, tokens, links, stats, clock }: ApiDeps) =>
+  new Elysia({ name: "api", prefix: "/api" })
+    .onRequest(({ request }) => {
+      // Checked before the body is read, so an oversized body costs nothing.
+      const length = Number(request.headers.get("content-length") ?? 0);
+      if (length > API_BODY_LIMIT && new URL(request.url).pathname.startsWith("/api/")) {
+        return new Response(
+          JSON.stringify({ error: { code: "too_large", message: `The body is over ${API_BODY_LIMIT / 1024} KB.` } }),
+          { status: 413, headers: { "content-type": "application/json; charset=utf-8" } },
+        );
+      }
+    })
+    .use(apiAuth(envToken, tokens, clock))
+    .guard({ apiAuth: true, detail: { security: [{ bearer: [] }] } }, (app) =>
+      app
+        .post("/links", ({ body, set }) => {
+          set.status = 201;
+          return publicLink(links.create(body));
+        }, { body: LinkCreate, detail: { summary: "Create a link", tags: ["links"] } })
+        .get("/links", () => ({ links: links.list().map(publicLink) }), { detail: { summary: "List links", tags: ["links"] } })
+        .get("/links/:slug", ({ params }) => publicLink(links.get(params.slug)), {
+          params: SlugParams, detail: { summary: "One link", tags: ["links"] },
+        })
+        .patch("/links/:slug", ({ params, body }) => publicLink(links.update(params.slug, body)), {
+          params: SlugParams, body: LinkPatch, detail: { summary: "Change a link (destinations are replaced as a whole)", tags: ["links"] },
+        })
+        .delete("/links/:slug", ({ params, set }) => {
+          links.remove(params.slug);
+          set.status = 204;
+          return null;
+        }, { params: SlugParams, detail: { summary: "Delete a link", tags: ["links"] } })
+        .get("/links/:slug/stats", ({ params, query }) => stats(links.get(params.slug), query.days), {
+          params: SlugParams, query: StatsQuery, detail: { summary: "Views, click-outs and CTR per destination and per day", tags: ["stats"] },
+        })
+        .all("/*", () => {
+          throw new AppError(404, "not_found", "No such API route.");
+        }, { detail: { hide: true } }),
+    );

@@ -1,0 +1,66 @@
+import { Elysia } from "elysia";
+import { html } from "@elysiajs/html";
+import { openapi } from "@elysiajs/openapi";
+import { z } from "zod";
+import type { Database } from "bun:sqlite";
+import type { Config } from "./config";
+import { databasePath } from "./db/open";
+import { linkService } from "./links/service";
+import { pageRoutes } from "./links/page-routes";
+import { EventWriter } from "./clickout/writer";
+import { noServerEvents, trafficRecorder, type ServerEvents } from "./clickout/service";
+import { clickOutRoutes } from "./clickout/routes";
+import { apiRoutes } from "./api/routes";
+import { tokenRepo } from "./api/tokens";
+import { linkStats } from "./stats/service";
+import { assetRoutes } from "./assets/routes";
+import { errorHandler } from "./plugins/errors";
+import { securityHeaders } from "./plugins/security";
+
+export interface AppDeps {
+  config: Config;
+  db: Database;
+  clock?: () => number;
+}
+
+/** Builds the whole app from its dependencies; index.ts only listens, tests call this directly. */
+export function createApp({ config, db, clock = Date.now }: AppDeps) {
+  const links = linkService(db, clock);
+  const tokens = tokenRepo(db);
+  const writer = new EventWriter(databasePath(config.dataDir));
+  const events: ServerEvents = noServerEvents;
+  const recorder = trafficRecorder({ links, writer, events, clock });
+  const health = db.query<{ ok: number }, []>("SELECT 1 AS ok");
+
+  const app = new Elysia()
+    .use(errorHandler)
+    .use(securityHeaders)
+    .use(html({ autoDetect: true }))
+    .use(
+      openapi({
+        path: "/api/docs",
+        specPath: "/api/openapi.json",
+        mapJsonSchema: { zod: z.toJSONSchema },
+        exclude: { paths: [/^\/(?!api\/)/, "/api/*"] },
+        documentation: {
+          info: { title: "Outro API", version: "1.0.0", description: "Smart links and bio hubs: links, stats and the Conversions API delivery log." },
+          components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+        },
+      }),
+    )
+    .get("/healthz", ({ set }) => {
+      set.headers["cache-control"] = "no-store";
+      return health.get()?.ok === 1 ? { status: "ok" } : { status: "error" };
+    })
+    .use(assetRoutes)
+    .use(apiRoutes({ envToken: config.apiToken, tokens, links, stats: linkStats(db, clock), clock }))
+    .use(clickOutRoutes({ config, recorder }))
+    .use(pageRoutes({ config, links, recorder }));
+
+  return {
+    app,
+    links,
+    /** Commits queued writes and stops the write thread; the caller closes the database. */
+    close: () => writer.close(),
+  };
+}

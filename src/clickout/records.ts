@@ -1,0 +1,29 @@
+/** A CAPI event to store in the outbox in the same transaction as the click or view it belongs to. */
+export interface OutboxEvent {
+  pixelId: string;
+  eventName: string;
+  eventId: string;
+  eventTime: number;
+  payload: string;
+}
+
+/** human: a fan; bot: crawler or link preview; prefetch: speculative load; head: HEAD request. */
+export type TrafficKind = "human" | "bot" | "prefetch" | "head";
+
+export interface EventRecord {
+  t: "click" | "view";
+  ts: number;
+  linkId: number;
+  /** The destination's key for a click; "" for a page view. */
+  destKey: string;
+  eventId: string;
+  kind: TrafficKind;
+  device: string;
+  referrer: string | null;
+  utm: [string | null, string | null, string | null, string | null, string | null];
+  events: OutboxEvent[];
+}
+
+export type WriterRequest = { type: "batch"; id: number; records: EventRecord[] } | { type: "close"; id: number };
+export type WriterReply = { id: number; ok: true; inserted: number; events: number } | { id: number; ok: false; error: string };
+export type WriterInit = { type: "init"; path: string };

@@ -1,0 +1,31 @@
+import { isbot } from "isbot";
+import type { TrafficKind } from "./records";
+
+// Link-preview fetchers that isbot may let through; they must never count as fans.
+const PREVIEW_AGENTS =
+  /facebookexternalhit|facebookcatalog|meta-externalagent|meta-externalfetcher|whatsapp|slackbot|slack-imgproxy|telegrambot|discordbot|twitterbot|linkedinbot|applebot|skypeuripreview|redditbot|embedly|pinterestbot|vkshare|iframely|bitlybot|google-pagerenderer|snapchat(?!\/\d)|bingpreview/i;
+
+// In-app browsers of Facebook, Instagram, TikTok and the like are real fans on a phone.
+const IN_APP = /FBAN|FBAV|FB_IAB|Instagram|BytedanceWebview|musical_ly|TikTok|Snapchat\/\d/i;
+
+export function isBotAgent(ua: string): boolean {
+  if (ua.trim() === "") return true;
+  if (IN_APP.test(ua) && !PREVIEW_AGENTS.test(ua)) return false;
+  return PREVIEW_AGENTS.test(ua) || isbot(ua);
+}
+
+/** Classifies a request: only "human" traffic is forwarded to Meta. */
+export function trafficKind(method: string, headers: Headers, ua: string): TrafficKind {
+  if (method === "HEAD") return "head";
+  const purpose = `${headers.get("sec-purpose") ?? ""} ${headers.get("purpose") ?? ""} ${headers.get("x-purpose") ?? ""} ${headers.get("x-moz") ?? ""}`;
+  if (/prefetch|prerender|preview/i.test(purpose)) return "prefetch";
+  if (isBotAgent(ua)) return "bot";
+  return "human";
+}
+
+export function deviceClass(ua: string): "mobile" | "tablet" | "desktop" | "other" {
+  if (/iPad|Tablet|PlayBook|Silk|(Android(?!.*Mobile))/i.test(ua)) return "tablet";
+  if (/Mobi|iPhone|iPod|Android|IEMobile|Opera Mini|BlackBerry/i.test(ua)) return "mobile";
+  if (/Windows|Macintosh|X11|Linux|CrOS/i.test(ua)) return "desktop";
+  return "other";
+}

@@ -1,0 +1,71 @@
+/// <reference lib="webworker" />
+// The write thread: owns one SQLite connection and commits each batch it is handed in one
+// transaction, so the request thread never blocks on SQLite and many clicks share one commit.
+import { Database } from "bun:sqlite";
+import { applyPragmas } from "../db/open";
+import type { EventRecord, WriterInit, WriterReply, WriterRequest } from "./records";
+
+declare const self: Worker;
+
+let commit: ((records: EventRecord[]) => { inserted: number; events: number }) | null = null;
+let db: Database | null = null;
+
+function open(path: string) {
+  db = new Database(path, { strict: true });
+  applyPragmas(db);
+  const hour = (ts: number) => Math.floor(ts / 3_600_000);
+  const insertClick = db.query(
+    `INSERT OR IGNORE INTO clicks (ts, link_id, dest_key, event_id, kind, device, referrer,
+       utm_source, utm_medium, utm_campaign, utm_content, utm_term)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)`);
+  const insertView = db.query(
+    `INSERT OR IGNORE INTO page_views (ts, link_id, event_id, kind, device, referrer,
+       utm_source, utm_medium, utm_campaign, utm_content, utm_term)
+     VALUES (?1, ?2, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)`);
+  const bump = db.query(
+    `INSERT INTO rollup_hourly (link_id, hour, metric, dest_key, humans, others) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+     ON CONFLICT (link_id, hour, metric, dest_key) DO UPDATE SET humans = humans + excluded.humans, others = others + excluded.others`);
+  const enqueue = db.query(
+    `INSERT OR IGNORE INTO capi_events (created_at, pixel_id, link_id, event_name, event_id, event_time, payload, next_attempt_at)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?1)`);
+
+  commit = db.transaction((records: EventRecord[]) => {
+    let inserted = 0;
+    let events = 0;
+    for (const r of records) {
+      const [s, m, c, co, te] = r.utm;
+      const args = [r.ts, r.linkId, r.destKey, r.eventId, r.kind, r.device, r.referrer, s, m, c, co, te] as const;
+      const res = r.t === "click" ? insertClick.run(...args) : insertView.run(...args);
+      // A repeated event id adds nothing: no second click, no second CAPI event.
+      if (res.changes === 0) continue;
+      inserted++;
+      const human = r.kind === "human" ? 1 : 0;
+      bump.run(r.linkId, hour(r.ts), r.t, r.destKey, human, 1 - human);
+      for (const e of r.events) {
+        events += enqueue.run(r.ts, e.pixelId, r.linkId, e.eventName, e.eventId, e.eventTime, e.payload).changes;
+      }
+    }
+    return { inserted, events };
+  });
+}
+
+self.onmessage = (msg: MessageEvent<WriterInit | WriterRequest>) => {
+  const m = msg.data;
+  if (m.type === "init") return open(m.path);
+  let reply: WriterReply;
+  try {
+    if (m.type === "close") {
+      db?.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+      db?.close();
+      db = null;
+      commit = null;
+      reply = { id: m.id, ok: true, inserted: 0, events: 0 };
+    } else {
+      if (!commit) throw new Error("writer is closed");
+      reply = { id: m.id, ok: true, ...commit(m.records) };
+    }
+  } catch (err) {
+    reply = { id: m.id, ok: false, error: err instanceof Error ? err.message : String(err) };
+  }
+  self.postMessage(reply);
+};

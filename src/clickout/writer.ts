@@ -1,0 +1,89 @@
+import type { EventRecord, WriterReply, WriterRequest } from "./records";
+
+export class WriteFailedError extends Error {}
+
+type Waiter = { resolve: () => void; reject: (err: Error) => void };
+
+/**
+ * Group commit: records that arrive while the write thread is busy wait for the next batch,
+ * and every request is answered only after the transaction holding its record has committed.
+ */
+export class EventWriter {
+  private readonly worker: Worker;
+  private pending: EventRecord[] = [];
+  private waiters: Waiter[] = [];
+  private inFlight = false;
+  private scheduled = false;
+  private nextId = 1;
+  private readonly replies = new Map<number, (r: WriterReply) => void>();
+  private closed = false;
+
+  constructor(dbPath: string, private readonly onCommitted: (events: number) => void = () => {}) {
+    this.worker = new Worker(new URL("./writer-worker.ts", import.meta.url).href);
+    this.worker.postMessage({ type: "init", path: dbPath });
+    this.worker.onmessage = (e: MessageEvent<WriterReply>) => {
+      const done = this.replies.get(e.data.id);
+      this.replies.delete(e.data.id);
+      done?.(e.data);
+    };
+  }
+
+  /** Resolves once the record is committed; rejects if its transaction failed. */
+  write(record: EventRecord): Promise<void> {
+    if (this.closed) return Promise.reject(new WriteFailedError("shutting down"));
+    return new Promise((resolve, reject) => {
+      this.pending.push(record);
+      this.waiters.push({ resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule() {
+    if (this.inFlight || this.scheduled) return;
+    this.scheduled = true;
+    // One batch per event-loop turn: every request that arrived in this turn shares the commit.
+    setImmediate(() => {
+      this.scheduled = false;
+      this.flush();
+    });
+  }
+
+  private flush() {
+    if (this.inFlight || this.pending.length === 0) return;
+    const records = this.pending;
+    const waiters = this.waiters;
+    this.pending = [];
+    this.waiters = [];
+    this.inFlight = true;
+    this.send({ type: "batch", id: this.nextId++, records }).then((reply) => {
+      this.inFlight = false;
+      if (reply.ok) {
+        for (const w of waiters) w.resolve();
+        if (reply.events > 0) this.onCommitted(reply.events);
+      } else {
+        const err = new WriteFailedError(reply.error);
+        for (const w of waiters) w.reject(err);
+      }
+      if (this.pending.length) this.flush();
+    });
+  }
+
+  private send(req: WriterRequest): Promise<WriterReply> {
+    return new Promise((resolve) => {
+      this.replies.set(req.id, resolve);
+      this.worker.postMessage(req);
+    });
+  }
+
+  /** Commits what is queued, then closes the write thread's connection. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    while (this.inFlight || this.pending.length) {
+      this.flush();
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await this.send({ type: "close", id: this.nextId++ });
+    this.worker.terminate();
+  }
+}

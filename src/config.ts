@@ -1,0 +1,114 @@
+import { mkdirSync, accessSync, constants } from "node:fs";
+import { resolve } from "node:path";
+import { z } from "zod";
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return u.protocol === "http:" || u.protocol === "https:";
+    } catch {
+      return false;
+    }
+  }, "must be an absolute http(s) URL")
+  .transform((v) => v.replace(/\/+$/, ""));
+
+const boolFlag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((v) => ["true", "false", "1", "0", "yes", "no", ""].includes(v), "must be true or false")
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+export const ConfigSchema = z.object({
+  PORT: z
+    .string()
+    .trim()
+    .regex(/^\d+$/, "must be a whole number from 0 to 65535")
+    .transform(Number)
+    .refine((n) => n <= 65535, "must be a whole number from 0 to 65535")
+    .default(3000),
+  HOST: z.string().trim().min(1, "must not be empty").default("127.0.0.1"),
+  DATA_DIR: z.string().trim().min(1, "must not be empty").default("./data"),
+  PUBLIC_URL: httpUrl.optional(),
+  ADMIN_PASSWORD: optionalText,
+  API_TOKEN: optionalText,
+  META_PIXEL_ID: z
+    .string()
+    .trim()
+    .regex(/^\d{5,20}$/, "must be the numeric pixel id")
+    .optional(),
+  META_ACCESS_TOKEN: optionalText,
+  META_TEST_EVENT_CODE: optionalText,
+  META_GRAPH_URL: httpUrl.default("https://graph.facebook.com"),
+  META_API_VERSION: z
+    .string()
+    .trim()
+    .regex(/^v\d+\.\d+$/, "must look like v26.0")
+    .default("v26.0"),
+  TRUST_PROXY: boolFlag.default(false),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  dataDir: string;
+  publicUrl?: string;
+  adminPassword?: string;
+  apiToken?: string;
+  metaPixelId?: string;
+  metaAccessToken?: string;
+  metaTestEventCode?: string;
+  metaGraphUrl: string;
+  metaApiVersion: string;
+  trustProxy: boolean;
+};
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; throws ConfigError with one line naming the variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // An empty variable means "not set", as a shell user expects from `FOO= cmd`.
+  const present = Object.fromEntries(
+    Object.keys(ConfigSchema.shape).flatMap((k) => {
+      const v = env[k];
+      return v === undefined || (v.trim() === "" && k !== "PORT") ? [] : [[k, v]];
+    }),
+  );
+  const parsed = ConfigSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? "environment");
+    throw new ConfigError(`${name}: ${issue.message} (got ${JSON.stringify(env[name] ?? "")})`);
+  }
+  const c = parsed.data;
+  const dataDir = resolve(c.DATA_DIR);
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    accessSync(dataDir, constants.W_OK);
+  } catch (err) {
+    throw new ConfigError(`DATA_DIR: ${dataDir} is not a writable directory (${(err as NodeJS.ErrnoException).code ?? "error"})`);
+  }
+  return {
+    port: c.PORT,
+    host: c.HOST,
+    dataDir,
+    publicUrl: c.PUBLIC_URL,
+    adminPassword: c.ADMIN_PASSWORD,
+    apiToken: c.API_TOKEN,
+    metaPixelId: c.META_PIXEL_ID,
+    metaAccessToken: c.META_ACCESS_TOKEN,
+    metaTestEventCode: c.META_TEST_EVENT_CODE,
+    metaGraphUrl: c.META_GRAPH_URL,
+    metaApiVersion: c.META_API_VERSION,
+    trustProxy: c.TRUST_PROXY,
+  };
+}

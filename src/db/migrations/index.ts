@@ -1,0 +1,7 @@
+// Imported as text so the single executable carries its migrations with it.
+import core from "./001-core.sql" with { type: "text" };
+
+/** Numbered migrations; position + 1 is the schema version recorded in PRAGMA user_version. */
+export const migrations: readonly { name: string; sql: string }[] = [
+  { name: "001-core", sql: core },
+];

@@ -1,0 +1,128 @@
+import { z } from "zod";
+
+/** Paths the app itself serves; a slug may never shadow them. */
+export const RESERVED_SLUGS = new Set([
+  "admin", "api", "assets", "media", "healthz", "static", "favicon.ico", "robots.txt",
+  "openapi", "docs", "metrics", "login", "logout", "setup", "sitemap.xml", "well-known",
+  ".well-known", "go", "s", "u", "unsubscribe", "apple-touch-icon.png", "manifest.json",
+]);
+
+export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+
+export const Slug = z
+  .string()
+  .regex(SLUG_PATTERN, "1–64 characters of a-z, 0-9 and '-', not starting or ending with '-'")
+  .refine((s) => !RESERVED_SLUGS.has(s), "is a reserved word");
+
+export function isHttpUrl(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return (u.protocol === "http:" || u.protocol === "https:") && u.hostname !== "";
+  } catch {
+    return false;
+  }
+}
+
+export const HttpUrl = z
+  .string()
+  .trim()
+  .max(2048, "at most 2048 characters")
+  .refine(isHttpUrl, "must be an http:// or https:// URL");
+
+/** Artwork may be an external URL or a file uploaded to this instance's /media. */
+export const ImageRef = z
+  .string()
+  .trim()
+  .max(2048)
+  .refine((v) => isHttpUrl(v) || /^\/media\/[a-f0-9]{16,64}\.(jpg|png|webp|gif)$/.test(v), "must be an http(s) URL");
+
+const oneLine = (max: number) =>
+  z.string().trim().max(max, `at most ${max} characters`).refine((v) => !/[\u0000-\u001f]/.test(v), "must be one line");
+
+export const DestinationInput = z.object({
+  url: HttpUrl,
+  service: z.string().trim().max(40).optional(),
+  label: oneLine(80).optional(),
+});
+
+export const PixelId = z.string().trim().regex(/^\d{5,20}$/, "must be the numeric pixel id");
+
+/** Meta's standard events; anything else is sent as a custom event. */
+export const STANDARD_EVENTS = [
+  "AddPaymentInfo", "AddToCart", "AddToWishlist", "CompleteRegistration", "Contact",
+  "CustomizeProduct", "Donate", "FindLocation", "InitiateCheckout", "Lead", "Purchase",
+  "Schedule", "Search", "StartTrial", "SubmitApplication", "Subscribe", "ViewContent",
+] as const;
+
+export const EventName = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9_ -]{0,49}$/, "a Meta standard event or a custom name of at most 50 letters, digits, '_', '-' or spaces");
+
+const nullable = <T extends z.ZodType>(t: T) => t.nullable().optional();
+
+export const LinkCreate = z.object({
+  slug: Slug,
+  type: z.enum(["release", "bio"]).default("release"),
+  title: oneLine(200).min(1, "is required"),
+  artist: oneLine(200).default(""),
+  bio: z.string().trim().max(1000, "at most 1000 characters").default(""),
+  artworkUrl: nullable(ImageRef),
+  published: z.boolean().default(true),
+  featuredSlug: nullable(Slug),
+  destinations: z.array(DestinationInput).max(50, "at most 50 destinations").default([]),
+  pixelId: nullable(PixelId),
+  extraPixelId: nullable(PixelId),
+  accessToken: nullable(z.string().trim().min(10).max(512)),
+  clickEventName: nullable(EventName),
+});
+export type LinkCreate = z.infer<typeof LinkCreate>;
+
+export const LinkPatch = LinkCreate.partial().extend({
+  // Optional without defaults, so an absent field stays unchanged.
+  type: z.enum(["release", "bio"]).optional(),
+  artist: oneLine(200).optional(),
+  bio: z.string().trim().max(1000).optional(),
+  published: z.boolean().optional(),
+  destinations: z.array(DestinationInput).max(50, "at most 50 destinations").optional(),
+});
+export type LinkPatch = z.infer<typeof LinkPatch>;
+
+export const SlugParams = z.object({ slug: z.string().max(200) });
+
+export interface Destination {
+  key: string;
+  url: string;
+  service: string | null;
+  label: string | null;
+}
+
+export interface Link {
+  id: number;
+  slug: string;
+  type: "release" | "bio";
+  title: string;
+  artist: string;
+  bio: string;
+  artworkUrl: string | null;
+  published: boolean;
+  featuredSlug: string | null;
+  pixelId: string | null;
+  extraPixelId: string | null;
+  accessToken: string | null;
+  clickEventName: string | null;
+  createdAt: number;
+  updatedAt: number;
+  destinations: Destination[];
+}
+
+/** The link as the API shows it: secrets replaced by a flag. */
+export function publicLink(link: Link) {
+  const { accessToken, createdAt, updatedAt, ...rest } = link;
+  return {
+    ...rest,
+    hasAccessToken: accessToken !== null,
+    createdAt: new Date(createdAt).toISOString(),
+    updatedAt: new Date(updatedAt).toISOString(),
+  };
+}

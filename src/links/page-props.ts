@@ -1,0 +1,88 @@
+import { catalogEntry } from "../catalog";
+import type { ButtonProps } from "../../views/components/destination-button";
+import type { BioHubProps, SocialIcon } from "../../views/pages/bio-hub";
+import type { SmartLinkProps } from "../../views/pages/smart-link";
+import type { Destination, Link } from "./model";
+
+/** The click-out key of a bio hub's featured release card. */
+export const FEATURED_KEY = "featured";
+
+/** Artwork may be stored as /media/… ; crawlers need it absolute. */
+export function absolute(url: string | null, base: string): string | null {
+  if (!url) return null;
+  return url.startsWith("/") ? `${base}${url}` : url;
+}
+
+const GENERIC_ICONS: [RegExp, string][] = [
+  [/merch|shop|store/i, "merch"],
+  [/ticket|tour|show|concert/i, "tickets"],
+  [/site|web|home/i, "website"],
+];
+
+function button(slug: string, d: Destination, carry: string): ButtonProps {
+  const entry = d.service ? catalogEntry(d.service) : undefined;
+  const generic = GENERIC_ICONS.find(([re]) => re.test(`${d.label ?? ""} ${d.key}`))?.[1] ?? "link";
+  return {
+    href: `/${slug}/go/${d.key}${carry}`,
+    icon: entry ? entry.id : generic,
+    name: d.label ?? entry?.name ?? d.key,
+    action: entry?.action ?? (entry?.kind === "streaming" ? "Play" : "Open"),
+    destKey: d.key,
+    service: d.service,
+  };
+}
+
+export function smartLinkProps(link: Link, base: string, carry: string): Omit<SmartLinkProps, "safeScripts"> {
+  const names = link.destinations.map((d) => (d.service ? catalogEntry(d.service)?.name : null)).filter(Boolean);
+  const title = link.artist ? `${link.title} – ${link.artist}` : link.title;
+  const artworkUrl = absolute(link.artworkUrl, base);
+  return {
+    meta: {
+      title,
+      description: names.length ? `Listen on ${names.slice(0, 6).join(", ")}${names.length > 6 ? " and more" : ""}.` : `Listen to ${title}.`,
+      url: `${base}/${link.slug}`,
+      image: artworkUrl ?? undefined,
+      imageAlt: artworkUrl ? `Cover art of ${title}` : undefined,
+      ogType: "music.song",
+    },
+    title: link.title,
+    artist: link.artist,
+    artworkUrl: link.artworkUrl,
+    buttons: link.destinations.map((d) => button(link.slug, d, carry)),
+  };
+}
+
+export function bioHubProps(link: Link, featured: Link | null, base: string, carry: string): Omit<BioHubProps, "safeScripts"> {
+  const avatar = absolute(link.artworkUrl, base);
+  const socials: SocialIcon[] = [];
+  const links: ButtonProps[] = [];
+  for (const d of link.destinations) {
+    const entry = d.service ? catalogEntry(d.service) : undefined;
+    if (entry?.kind === "social" && !d.label) {
+      socials.push({ href: `/${link.slug}/go/${d.key}${carry}`, icon: entry.id, name: entry.name, destKey: d.key });
+    } else {
+      links.push(button(link.slug, d, carry));
+    }
+  }
+  return {
+    meta: {
+      title: link.title,
+      description: link.bio ? link.bio.slice(0, 200) : `${link.title}: music, shows and more.`,
+      url: `${base}/${link.slug}`,
+      image: avatar ?? undefined,
+      ogType: "profile",
+    },
+    name: link.title,
+    bio: link.bio,
+    avatarUrl: link.artworkUrl,
+    // The card goes through the click-out route too, so the hub's click-through counts it.
+    featured: featured && {
+      href: `/${link.slug}/go/${FEATURED_KEY}${carry}`,
+      title: featured.title,
+      artist: featured.artist,
+      artworkUrl: featured.artworkUrl,
+    },
+    links,
+    socials,
+  };
+}

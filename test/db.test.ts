@@ -1,0 +1,57 @@
+import { describe, expect, it } from "bun:test";
+import { Database } from "bun:sqlite";
+import { join } from "node:path";
+import { migrate, openDatabase } from "../src/db/open";
+import { migrations } from "../src/db/migrations";
+import { tempDir } from "./helpers";
+
+describe("storage", () => {
+  it("migrates an empty database to the latest version with WAL, foreign keys and a busy timeout", () => {
+    const dir = tempDir();
+    const db = openDatabase(dir);
+    const pragma = (p: string) => Object.values(db.query<Record<string, unknown>, []>(`PRAGMA ${p}`).get()!)[0];
+    expect(pragma("user_version")).toBe(migrations.length);
+    expect(pragma("journal_mode")).toBe("wal");
+    expect(pragma("foreign_keys")).toBe(1);
+    expect(pragma("busy_timeout")).toBe(5000);
+    const tables = db.query<{ name: string }, []>("SELECT name FROM sqlite_master WHERE type = 'table'").all().map((r) => r.name);
+    expect(tables).toEqual(expect.arrayContaining(["links", "destinations", "clicks", "page_views", "rollup_hourly", "capi_events", "settings"]));
+    db.close();
+  });
+
+  it("is a no-op on a second start and keeps the data", () => {
+    const dir = tempDir();
+    const db = openDatabase(dir);
+    db.run("INSERT INTO links (slug, type, title, created_at, updated_at) VALUES ('x', 'release', 'X', 1, 1)");
+    db.close();
+    const again = openDatabase(dir);
+    expect(again.query<{ n: number }, []>("SELECT COUNT(*) AS n FROM links").get()!.n).toBe(1);
+    expect(again.query<{ user_version: number }, []>("PRAGMA user_version").get()!.user_version).toBe(migrations.length);
+    again.close();
+  });
+
+  it("applies each migration in a transaction: a failing one leaves nothing behind", () => {
+    const db = new Database(join(tempDir(), "m.db"));
+    const list = [
+      { name: "001-a", sql: "CREATE TABLE a (x)" },
+      { name: "002-bad", sql: "CREATE TABLE b (x); CREATE TABLE a (y);" },
+    ];
+    expect(() => migrate(db, list)).toThrow(/already exists/);
+    expect(db.query<{ user_version: number }, []>("PRAGMA user_version").get()!.user_version).toBe(1);
+    expect(db.query("SELECT name FROM sqlite_master WHERE name = 'b'").get()).toBeNull();
+    // Fixed, it applies from where it stopped.
+    expect(migrate(db, [list[0]!, { name: "002-good", sql: "CREATE TABLE b (x)" }])).toBe(2);
+    expect(db.query<{ user_version: number }, []>("PRAGMA user_version").get()!.user_version).toBe(2);
+    db.close();
+  });
+
+  it("enforces foreign keys: destinations go with their link", () => {
+    const db = openDatabase(tempDir());
+    db.run("INSERT INTO links (id, slug, type, title, created_at, updated_at) VALUES (1, 'x', 'release', 'X', 1, 1)");
+    db.run("INSERT INTO destinations (link_id, position, key, url) VALUES (1, 0, 'spotify', 'https://open.spotify.com/x')");
+    expect(() => db.run("INSERT INTO destinations (link_id, position, key, url) VALUES (99, 0, 'k', 'https://x.example')")).toThrow(/FOREIGN KEY/);
+    db.run("DELETE FROM links WHERE id = 1");
+    expect(db.query<{ n: number }, []>("SELECT COUNT(*) AS n FROM destinations").get()!.n).toBe(0);
+    db.close();
+  });
+});

@@ -1,0 +1,71 @@
+import { Layout, type Meta } from "../layout";
+import { DestinationButton, type ButtonProps } from "../components/destination-button";
+
+export interface SocialIcon {
+  href: string;
+  icon: string;
+  name: string;
+  destKey: string;
+}
+
+export interface BioHubProps {
+  meta: Meta;
+  name: string;
+  bio: string;
+  avatarUrl: string | null;
+  featured: { href: string; title: string; artist: string; artworkUrl: string | null } | null;
+  links: ButtonProps[];
+  socials: SocialIcon[];
+  safeScripts?: JSX.Element;
+}
+
+export const BioHubPage = ({ meta, name, bio, avatarUrl, featured, links, socials, safeScripts }: BioHubProps) => (
+  <Layout meta={meta} bodyClass="bio">
+    <main class="card">
+      <header class="hub-head">
+        {avatarUrl ? (
+          <img class="avatar" src={avatarUrl} alt={`Photo of ${name}`} width="112" height="112" />
+        ) : (
+          <div class="avatar avatar-empty" aria-hidden="true"></div>
+        )}
+        <h1 safe>{name}</h1>
+        {bio ? <p class="bio-text" safe>{bio}</p> : ""}
+      </header>
+      {featured ? (
+        <section class="featured" aria-label="Latest release">
+          <a class="feature" href={featured.href}>
+            {featured.artworkUrl ? (
+              <img src={featured.artworkUrl} alt="" width="96" height="96" />
+            ) : (
+              <span class="art-empty feature-art" aria-hidden="true"></span>
+            )}
+            <span class="feature-text">
+              <span class="kicker">Latest release</span>
+              <strong safe>{featured.title}</strong>
+              {featured.artist ? <span safe>{featured.artist}</span> : ""}
+            </span>
+          </a>
+        </section>
+      ) : ""}
+      {links.length > 0 && (
+        <nav aria-label="Links">
+          <ul class="dests">{links.map((b) => <DestinationButton {...b} />)}</ul>
+        </nav>
+      )}
+      {socials.length > 0 && (
+        <nav aria-label="Socials">
+          <ul class="socials">
+            {socials.map((s) => (
+              <li>
+                <a href={s.href} data-key={s.destKey} aria-label={s.name}>
+                  <img src={`/assets/icons/${s.icon}.svg`} alt="" width="28" height="28" />
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      )}
+    </main>
+    {safeScripts}
+  </Layout>
+);
