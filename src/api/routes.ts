@@ -5,6 +5,7 @@ import { LinkCreate, LinkPatch, SlugParams, publicLink } from "../links/model";
 import type { LinkService } from "../links/service";
 import type { linkStats } from "../stats/service";
 import { apiAuth } from "./auth";
+import { securityHeaders } from "../plugins/security";
 import type { TokenRepo } from "./tokens";
 
 export const API_BODY_LIMIT = 64 * 1024;
@@ -22,16 +23,12 @@ const StatsQuery = z.object({ days: z.coerce.number().int().min(1).max(400).defa
 /** The JSON API: routes translate HTTP to the link service and back. */
 export const apiRoutes = ({ envToken, tokens, links, stats, clock }: ApiDeps) =>
   new Elysia({ name: "api", prefix: "/api" })
-    .onRequest(({ request }) => {
+    .onParse(({ request }) => {
       // Checked before the body is read, so an oversized body costs nothing.
       const length = Number(request.headers.get("content-length") ?? 0);
-      if (length > API_BODY_LIMIT && new URL(request.url).pathname.startsWith("/api/")) {
-        return new Response(
-          JSON.stringify({ error: { code: "too_large", message: `The body is over ${API_BODY_LIMIT / 1024} KB.` } }),
-          { status: 413, headers: { "content-type": "application/json; charset=utf-8" } },
-        );
-      }
+      if (length > API_BODY_LIMIT) throw new AppError(413, "too_large", `The body is over ${API_BODY_LIMIT / 1024} KB.`);
     })
+    .use(securityHeaders)
     .use(apiAuth(envToken, tokens, clock))
     .guard({ apiAuth: true, detail: { security: [{ bearer: [] }] } }, (app) =>
       app

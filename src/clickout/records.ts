@@ -24,6 +24,7 @@ export interface EventRecord {
   events: OutboxEvent[];
 }
 
-export type WriterRequest = { type: "batch"; id: number; records: EventRecord[] } | { type: "close"; id: number };
+/** records is JSON: a string crosses to the worker about three times faster than a structured clone. */
+export type WriterRequest = { type: "batch"; id: number; records: string } | { type: "close"; id: number };
 export type WriterReply = { id: number; ok: true; inserted: number; events: number } | { id: number; ok: false; error: string };
 export type WriterInit = { type: "init"; path: string };

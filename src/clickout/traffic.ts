@@ -8,7 +8,20 @@ const PREVIEW_AGENTS =
 // In-app browsers of Facebook, Instagram, TikTok and the like are real fans on a phone.
 const IN_APP = /FBAN|FBAV|FB_IAB|Instagram|BytedanceWebview|musical_ly|TikTok|Snapchat\/\d/i;
 
+// isbot's pattern is large; the same few user agents come back again and again, so remember answers.
+const verdicts = new Map<string, boolean>();
+
 export function isBotAgent(ua: string): boolean {
+  let v = verdicts.get(ua);
+  if (v === undefined) {
+    v = classifyAgent(ua);
+    if (verdicts.size >= 5000) verdicts.clear();
+    verdicts.set(ua, v);
+  }
+  return v;
+}
+
+function classifyAgent(ua: string): boolean {
   if (ua.trim() === "") return true;
   if (IN_APP.test(ua) && !PREVIEW_AGENTS.test(ua)) return false;
   return PREVIEW_AGENTS.test(ua) || isbot(ua);
@@ -23,7 +36,9 @@ export function trafficKind(method: string, headers: Headers, ua: string): Traff
   return "human";
 }
 
-export function deviceClass(ua: string): "mobile" | "tablet" | "desktop" | "other" {
+export type Device = "mobile" | "tablet" | "desktop" | "other";
+
+export function deviceClass(ua: string): Device {
   if (/iPad|Tablet|PlayBook|Silk|(Android(?!.*Mobile))/i.test(ua)) return "tablet";
   if (/Mobi|iPhone|iPod|Android|IEMobile|Opera Mini|BlackBerry/i.test(ua)) return "mobile";
   if (/Windows|Macintosh|X11|Linux|CrOS/i.test(ua)) return "desktop";

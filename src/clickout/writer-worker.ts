@@ -32,6 +32,8 @@ function open(path: string) {
   commit = db.transaction((records: EventRecord[]) => {
     let inserted = 0;
     let events = 0;
+    // One rollup upsert per (link, hour, metric, destination) in the batch, not one per record.
+    const counts = new Map<string, { linkId: number; hour: number; t: string; destKey: string; humans: number; others: number }>();
     for (const r of records) {
       const [s, m, c, co, te] = r.utm;
       const args = [r.ts, r.linkId, r.destKey, r.eventId, r.kind, r.device, r.referrer, s, m, c, co, te] as const;
@@ -39,12 +41,17 @@ function open(path: string) {
       // A repeated event id adds nothing: no second click, no second CAPI event.
       if (res.changes === 0) continue;
       inserted++;
-      const human = r.kind === "human" ? 1 : 0;
-      bump.run(r.linkId, hour(r.ts), r.t, r.destKey, human, 1 - human);
+      const h = hour(r.ts);
+      const key = `${r.linkId} ${h} ${r.t} ${r.destKey}`;
+      let n = counts.get(key);
+      if (!n) counts.set(key, (n = { linkId: r.linkId, hour: h, t: r.t, destKey: r.destKey, humans: 0, others: 0 }));
+      if (r.kind === "human") n.humans++;
+      else n.others++;
       for (const e of r.events) {
         events += enqueue.run(r.ts, e.pixelId, r.linkId, e.eventName, e.eventId, e.eventTime, e.payload).changes;
       }
     }
+    for (const n of counts.values()) bump.run(n.linkId, n.hour, n.t, n.destKey, n.humans, n.others);
     return { inserted, events };
   });
 }
@@ -62,7 +69,7 @@ self.onmessage = (msg: MessageEvent<WriterInit | WriterRequest>) => {
       reply = { id: m.id, ok: true, inserted: 0, events: 0 };
     } else {
       if (!commit) throw new Error("writer is closed");
-      reply = { id: m.id, ok: true, ...commit(m.records) };
+      reply = { id: m.id, ok: true, ...commit(JSON.parse(m.records) as EventRecord[]) };
     }
   } catch (err) {
     reply = { id: m.id, ok: false, error: err instanceof Error ? err.message : String(err) };

@@ -10,6 +10,7 @@ type Waiter = { resolve: () => void; reject: (err: Error) => void };
  */
 export class EventWriter {
   private readonly worker: Worker;
+  private readonly checkpointer: Worker;
   private pending: EventRecord[] = [];
   private waiters: Waiter[] = [];
   private inFlight = false;
@@ -21,6 +22,8 @@ export class EventWriter {
   constructor(dbPath: string, private readonly onCommitted: (events: number) => void = () => {}) {
     this.worker = new Worker(new URL("./writer-worker.ts", import.meta.url).href);
     this.worker.postMessage({ type: "init", path: dbPath });
+    this.checkpointer = new Worker(new URL("../db/checkpointer-worker.ts", import.meta.url).href);
+    this.checkpointer.postMessage({ type: "init", path: dbPath, everyMs: 200 });
     this.worker.onmessage = (e: MessageEvent<WriterReply>) => {
       const done = this.replies.get(e.data.id);
       this.replies.delete(e.data.id);
@@ -30,6 +33,7 @@ export class EventWriter {
 
   /** Resolves once the record is committed; rejects if its transaction failed. */
   write(record: EventRecord): Promise<void> {
+    if (process.env.NOWRITE) return Promise.resolve();
     if (this.closed) return Promise.reject(new WriteFailedError("shutting down"));
     return new Promise((resolve, reject) => {
       this.pending.push(record);
@@ -55,7 +59,7 @@ export class EventWriter {
     this.pending = [];
     this.waiters = [];
     this.inFlight = true;
-    this.send({ type: "batch", id: this.nextId++, records }).then((reply) => {
+    this.send({ type: "batch", id: this.nextId++, records: JSON.stringify(records) }).then((reply) => {
       this.inFlight = false;
       if (reply.ok) {
         for (const w of waiters) w.resolve();
@@ -83,6 +87,11 @@ export class EventWriter {
       this.flush();
       await new Promise((r) => setTimeout(r, 1));
     }
+    await new Promise((resolve) => {
+      this.checkpointer.onmessage = resolve;
+      this.checkpointer.postMessage({ type: "close" });
+    });
+    this.checkpointer.terminate();
     await this.send({ type: "close", id: this.nextId++ });
     this.worker.terminate();
   }

@@ -12,6 +12,8 @@ export function applyPragmas(db: Database): void {
   db.exec("PRAGMA busy_timeout = 5000");
   db.exec("PRAGMA cache_size = -32000");
   db.exec("PRAGMA temp_store = MEMORY");
+  // Checkpoints run on their own thread (checkpointer-worker.ts), never in a request's or a batch's way.
+  db.exec("PRAGMA wal_autocheckpoint = 0");
 }
 
 export function databasePath(dataDir: string): string {

@@ -45,7 +45,11 @@ export interface ResolvedLink extends Link {
 export function linkService(db: Database, clock: () => number = Date.now) {
   const repo = linkRepo(db);
   const cache = new Map<string, ResolvedLink | null>();
-  const changed = () => cache.clear();
+  let version = 0;
+  const changed = () => {
+    cache.clear();
+    version++;
+  };
 
   const assertFeatured = (slug: string | null | undefined) => {
     if (!slug) return;
@@ -118,6 +122,8 @@ export function linkService(db: Database, clock: () => number = Date.now) {
       repo.remove(link.id);
       changed();
     },
+    /** Bumped on every change, so caches built from links know when to drop what they hold. */
+    version: () => version,
     /** A published link for the public pages, from memory. */
     resolvePublished: (slug: string): ResolvedLink | null => {
       const link = resolve(slug);

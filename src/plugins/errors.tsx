@@ -1,5 +1,6 @@
 import { Elysia } from "elysia";
 import { AppError } from "../errors";
+import { SECURITY_HEADERS } from "./security";
 import { MessagePage, NotFoundPage } from "../../views/pages/not-found";
 
 type Fields = Record<string, string>;
@@ -26,17 +27,19 @@ const json = (status: number, code: string, message: string, fields?: Fields) =>
  * The one place errors become responses: JSON for /api, an HTML page elsewhere. Unknown errors
  * are logged and answered with a generic message, never their text (it may hold SQL or paths).
  */
-export const errorHandler = new Elysia({ name: "errors" }).onError({ as: "global" }, ({ code, error, request, set }) => {
+export function mapError({ code, error, request, set }: { code: string | number; error: unknown; request: Request; set: { status?: number | string; headers: Record<string, string | number> } }) {
   const api = isApi(request);
   let status = 500;
   let errCode = "internal";
   let message = "Something went wrong on our side.";
   let fields: Fields | undefined;
 
-  if (error instanceof AppError) {
-    ({ status, message } = error);
-    errCode = error.code;
-    fields = error.fields;
+  // A domain error thrown while parsing (the body size check) arrives wrapped in Elysia's ParseError.
+  const domain = error instanceof AppError ? error : (error as { cause?: unknown })?.cause instanceof AppError ? ((error as { cause: AppError }).cause) : null;
+  if (domain) {
+    ({ status, message } = domain);
+    errCode = domain.code;
+    fields = domain.fields;
   } else if (code === "VALIDATION") {
     status = 422;
     errCode = "invalid";
@@ -62,6 +65,9 @@ export const errorHandler = new Elysia({ name: "errors" }).onError({ as: "global
   set.status = status;
   set.headers["content-type"] = "text/html; charset=utf-8";
   set.headers["cache-control"] = "no-store";
+  Object.assign(set.headers, SECURITY_HEADERS);
   if (status === 404) return <NotFoundPage />;
   return <MessagePage status={status} heading={status >= 500 ? "Something went wrong" : "That did not work"} text={message} />;
-});
+}
+
+export const errorHandler = new Elysia({ name: "errors" }).onError({ as: "global" }, mapError);
