@@ -6,6 +6,7 @@ import type { Database } from "bun:sqlite";
 import type { Config } from "./config";
 import { databasePath } from "./db/open";
 import { linkService } from "./links/service";
+import { settingsService } from "./settings/service";
 import { pageRoutes } from "./links/page-routes";
 import { EventWriter } from "./clickout/writer";
 import { noServerEvents, trafficRecorder, type ServerEvents } from "./clickout/service";
@@ -25,6 +26,7 @@ export interface AppDeps {
 /** Builds the whole app from its dependencies; index.ts only listens, tests call this directly. */
 export function createApp({ config, db, clock = Date.now }: AppDeps) {
   const links = linkService(db, clock);
+  const settings = settingsService(db, config);
   const tokens = tokenRepo(db);
   const writer = new EventWriter(databasePath(config.dataDir));
   const events: ServerEvents = noServerEvents;
@@ -59,6 +61,7 @@ export function createApp({ config, db, clock = Date.now }: AppDeps) {
   return {
     app,
     links,
+    settings,
     /** Commits queued writes and stops the write thread; the caller closes the database. */
     close: () => writer.close(),
   };
