@@ -1,4 +1,5 @@
 import type { EventRecord, WriterReply, WriterRequest } from "./records";
+import { workerUrl } from "../workers";
 
 export class WriteFailedError extends Error {}
 
@@ -20,9 +21,11 @@ export class EventWriter {
   private closed = false;
 
   constructor(dbPath: string, private readonly onCommitted: (events: number) => void = () => {}) {
-    this.worker = new Worker(new URL("./writer-worker.ts", import.meta.url).href);
+    this.worker = new Worker(workerUrl("clickout/writer-worker.ts"));
+    // A write thread that cannot start or crashes must fail requests loudly, never leave them hanging.
+    this.worker.onerror = (e) => this.fail(new WriteFailedError(`write thread failed: ${e.message}`));
     this.worker.postMessage({ type: "init", path: dbPath });
-    this.checkpointer = new Worker(new URL("../db/checkpointer-worker.ts", import.meta.url).href);
+    this.checkpointer = new Worker(workerUrl("db/checkpointer-worker.ts"));
     this.checkpointer.postMessage({ type: "init", path: dbPath, everyMs: 200 });
     this.worker.onmessage = (e: MessageEvent<WriterReply>) => {
       const done = this.replies.get(e.data.id);
@@ -31,10 +34,22 @@ export class EventWriter {
     };
   }
 
+  private broken: Error | null = null;
+
+  private fail(err: Error) {
+    console.error(JSON.stringify({ level: "error", msg: err.message }));
+    this.broken = err;
+    for (const w of this.waiters) w.reject(err);
+    this.waiters = [];
+    this.pending = [];
+    for (const done of this.replies.values()) done({ id: -1, ok: false, error: err.message });
+    this.replies.clear();
+  }
+
   /** Resolves once the record is committed; rejects if its transaction failed. */
   write(record: EventRecord): Promise<void> {
-    if (process.env.NOWRITE) return Promise.resolve();
     if (this.closed) return Promise.reject(new WriteFailedError("shutting down"));
+    if (this.broken) return Promise.reject(this.broken);
     return new Promise((resolve, reject) => {
       this.pending.push(record);
       this.waiters.push({ resolve, reject });
