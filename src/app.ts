@@ -9,7 +9,8 @@ import { linkService } from "./links/service";
 import { settingsService } from "./settings/service";
 import { pageRoutes } from "./links/page-routes";
 import { EventWriter } from "./clickout/writer";
-import { noServerEvents, trafficRecorder, type ServerEvents } from "./clickout/service";
+import { trafficRecorder } from "./clickout/service";
+import { metaTracking } from "./tracking/server-events";
 import { clickOutRoutes } from "./clickout/routes";
 import { apiRoutes } from "./api/routes";
 import { tokenRepo } from "./api/tokens";
@@ -29,8 +30,7 @@ export function createApp({ config, db, clock = Date.now }: AppDeps) {
   const settings = settingsService(db, config);
   const tokens = tokenRepo(db);
   const writer = new EventWriter(databasePath(config.dataDir));
-  const events: ServerEvents = noServerEvents;
-  const recorder = trafficRecorder({ links, writer, events, clock });
+  const recorder = trafficRecorder({ links, writer, tracking: metaTracking(settings, clock), clock });
   const health = db.query<{ ok: number }, []>("SELECT 1 AS ok");
 
   const app = new Elysia()

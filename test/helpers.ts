@@ -5,6 +5,7 @@ import type { Database } from "bun:sqlite";
 import { loadConfig, type Config } from "../src/config";
 import { openDatabase } from "../src/db/open";
 import { createApp } from "../src/app";
+import type { SettingsService } from "../src/settings/service";
 
 export const ROOT = join(import.meta.dir, "..");
 export const BUN = process.execPath;
@@ -20,6 +21,7 @@ export interface TestApp {
   db: Database;
   config: Config;
   dataDir: string;
+  settings: SettingsService;
   /** fetch against the running server; redirects are not followed. */
   req(path: string, init?: RequestInit): Promise<Response>;
   api(method: string, path: string, body?: unknown, token?: string | null): Promise<Response>;
@@ -43,7 +45,7 @@ export async function startApp(env: Record<string, string> = {}, opts: { clock?:
       body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
     });
   return {
-    base, db, config, dataDir, req, api,
+    base, db, config, dataDir, req, api, settings: outro.settings,
     async createLink(link) {
       const res = await api("POST", "/api/links", link);
       if (res.status !== 201) throw new Error(`create failed: ${res.status} ${await res.text()}`);

@@ -1,4 +1,5 @@
 import type { PropsWithChildren } from "@kitajs/html";
+import { PAGE_CSS_URL } from "../src/assets/routes";
 
 export interface Meta {
   title: string;
@@ -31,7 +32,7 @@ export const Layout = ({ meta, safeHead, children, bodyClass }: PropsWithChildre
         <meta name="twitter:description" content={meta.description} />
         {meta.image ? <meta name="twitter:image" content={meta.image} /> : ""}
         <meta name="theme-color" content="#111318" />
-        <link rel="stylesheet" href="/assets/page.css?v=1" />
+        <link rel="stylesheet" href={PAGE_CSS_URL} />
         {safeHead}
       </head>
       <body class={bodyClass}>{children}</body>

@@ -1,6 +1,12 @@
 import { Elysia } from "elysia";
 import { iconSvg } from "../catalog";
 import pageCss from "./page.css" with { type: "text" };
+import pageJs from "./page-script.js" with { type: "text" };
+
+/** Content-hashed names: a deploy changes the URL, so the files can be cached for a year. */
+const version = (text: string) => new Bun.CryptoHasher("sha256").update(text).digest("hex").slice(0, 10);
+export const PAGE_CSS_URL = `/assets/page.css?v=${version(pageCss)}`;
+export const PAGE_JS_URL = `/assets/outro.js?v=${version(pageJs)}`;
 
 const YEAR = "public, max-age=31536000, immutable";
 const icons = new Map<string, string>();
@@ -11,6 +17,11 @@ export const assetRoutes = new Elysia({ name: "assets" })
     set.headers["content-type"] = "text/css; charset=utf-8";
     set.headers["cache-control"] = YEAR;
     return pageCss;
+  })
+  .get("/assets/outro.js", ({ set }) => {
+    set.headers["content-type"] = "text/javascript; charset=utf-8";
+    set.headers["cache-control"] = YEAR;
+    return pageJs;
   })
   .get("/assets/icons/:file", ({ params, set }) => {
     const id = (params.file ?? "").replace(/\.svg$/, "");

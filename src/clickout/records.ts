@@ -11,7 +11,8 @@ export interface OutboxEvent {
 export type TrafficKind = "human" | "bot" | "prefetch" | "head";
 
 export interface EventRecord {
-  t: "click" | "view";
+  /** ack: the browser reports its Pixel fired eventId (only eventId and ts are used). */
+  t: "click" | "view" | "ack";
   ts: number;
   linkId: number;
   /** The destination's key for a click; "" for a page view. */

@@ -5,6 +5,7 @@ import { baseUrl } from "../links/landing";
 import type { Config } from "../config";
 import type { TrafficRecorder } from "./service";
 import { WriteFailedError } from "./writer";
+import { acceptEventId } from "./event-id";
 import { MessagePage } from "../../views/pages/not-found";
 import { mapError } from "../plugins/errors";
 
@@ -30,4 +31,11 @@ export const clickOutRoutes = ({ config, recorder }: { config: Config; recorder:
       set.headers["cache-control"] = "no-store";
       return <MessagePage status={503} heading="One moment" text="We could not record this click. Please try again." />;
     }
+  })
+  // The page's beacon: its body is the event id the Pixel just fired.
+  .post("/:slug/ack", async ({ params, request }) => {
+    const length = Number(request.headers.get("content-length") ?? 0);
+    const body = length > 0 && length <= 128 ? (await request.text()).trim() : "";
+    const ok = await recorder.recordAck(params.slug, acceptEventId(body));
+    return new Response(null, { status: ok ? 204 : 400, headers: { "cache-control": "no-store" } });
   });

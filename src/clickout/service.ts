@@ -8,6 +8,8 @@ import { acceptEventId, newEventId } from "./event-id";
 import type { EventRecord, OutboxEvent, TrafficKind } from "./records";
 import { deviceClass, trafficKind } from "./traffic";
 import type { EventWriter } from "./writer";
+import { hasConsent, identify, type Identity } from "../tracking/identity";
+import type { PixelPlan } from "../tracking/pixel";
 
 /** What the tracking module needs to know about one view or click to build its server events. */
 export interface Visit {
@@ -20,6 +22,12 @@ export interface Visit {
   request: Request;
   /** The page URL the fan landed on, query included. */
   pageUrl: string;
+  /** The link's pixels and rules; null when tracking is off for it. */
+  plan: PixelPlan | null;
+  /** First-party ids for Meta (null when tracking is off for this link). */
+  identity: Identity | null;
+  /** The fan agreed to tracking (only asked in opt-in consent mode). */
+  consented: boolean;
 }
 
 export interface ServerEvents {
@@ -27,7 +35,13 @@ export interface ServerEvents {
   forClick(visit: Visit): OutboxEvent[];
 }
 
-export const noServerEvents: ServerEvents = { forView: () => [], forClick: () => [] };
+/** What tracking the recorder needs: the plan for a link, and the events to store with a visit. */
+export interface Tracking {
+  plan(link: ResolvedLink): PixelPlan | null;
+  events: ServerEvents;
+}
+
+export const noTracking: Tracking = { plan: () => null, events: { forView: () => [], forClick: () => [] } };
 
 /** A bio hub's featured release card: a stored link of this instance, never a URL from the request. */
 function featuredDestination(hub: ResolvedLink, key: string, base: string, links?: LinkService): Destination | undefined {
@@ -39,8 +53,19 @@ function featuredDestination(hub: ResolvedLink, key: string, base: string, links
 type Query = Record<string, string | undefined>;
 
 /** Records page views and click-outs through the group-commit writer. */
-export function trafficRecorder(deps: { links: LinkService; writer: EventWriter; events: ServerEvents; clock: () => number }) {
-  const { links, writer, events, clock } = deps;
+export function trafficRecorder(deps: { links: LinkService; writer: EventWriter; tracking: Tracking; clock: () => number }) {
+  const { links, writer, tracking, clock } = deps;
+  const events = tracking.events;
+
+  /** Tracking context of a visit: nothing identifying is read or made unless Meta may hear of it. */
+  const trackingFor = (link: ResolvedLink, request: Request, fbclid: string | undefined, now: number, landing: boolean, secure: boolean) => {
+    const plan = tracking.plan(link);
+    if (!plan) return { plan, identity: null, consented: false };
+    const cookie = request.headers.get("cookie");
+    const consented = plan.consentMode === "none" || hasConsent(cookie);
+    const identity = consented ? identify(cookie, fbclid, now, { landing, secure }) : null;
+    return { plan, identity, consented };
+  };
 
   const record = (t: "click" | "view", visit: Visit, utm: Utm, referrer: string | null): Promise<void> => {
     const rec: EventRecord = {
@@ -60,15 +85,26 @@ export function trafficRecorder(deps: { links: LinkService; writer: EventWriter;
   };
 
   return {
-    /** Records a view of a published link's page; resolves with the view's event id once committed. */
+    /**
+     * Records a view of a published link's page. Resolves once committed with the view's event id
+     * (the Pixel's PageView uses it), the tracking plan and the cookies to set.
+     */
     async recordView(link: ResolvedLink, request: Request, query: Query, client: ClientInfo, pageUrl: string, referrer: string | null) {
       const ts = clock();
-      const visit: Visit = {
-        link, dest: null, eventId: newEventId(ts), ts, client, request, pageUrl,
-        kind: trafficKind(request.method, request.headers, client.userAgent),
-      };
+      const kind = trafficKind(request.method, request.headers, client.userAgent);
+      const t = kind === "human" ? trackingFor(link, request, query.fbclid, ts, true, pageUrl.startsWith("https:")) : { plan: tracking.plan(link), identity: null, consented: false };
+      const visit: Visit = { link, dest: null, eventId: newEventId(ts), ts, client, request, pageUrl, kind, ...t };
       await record("view", visit, utmFrom(query), referrer);
-      return visit.eventId;
+      return { eventId: visit.eventId, plan: t.plan, cookies: t.identity?.cookies ?? [] };
+    },
+
+    /** Records that the browser's Pixel fired an event (the page's beacon), for the dedup proof. */
+    async recordAck(slug: string, eventId: string | null): Promise<boolean> {
+      const link = links.resolvePublished(slug);
+      if (!link || !eventId) return false;
+      const ts = clock();
+      await writer.write({ t: "ack", ts, linkId: link.id, destKey: "", eventId, kind: "human", device: "", referrer: null, utm: [null, null, null, null, null], events: [] });
+      return true;
     },
 
     /** Records a click-out and answers the stored destination, only after the click is committed. */
@@ -78,12 +114,13 @@ export function trafficRecorder(deps: { links: LinkService; writer: EventWriter;
       if (!link || !dest) throw notFound("No such link or destination");
       const ts = clock();
       const referer = request.headers.get("referer");
+      const kind = trafficKind(request.method, request.headers, client.userAgent);
       const visit: Visit = {
-        link, dest, ts, client, request,
+        link, dest, ts, client, request, kind,
         eventId: acceptEventId(query.eid) ?? newEventId(ts),
-        kind: trafficKind(request.method, request.headers, client.userAgent),
         // The page the fan was on: its own Referer when it is one of our pages, else the link's URL.
         pageUrl: referer && referer.startsWith(`${base}/${slug}`) ? referer : `${base}/${slug}`,
+        ...(kind === "human" ? trackingFor(link, request, undefined, ts, false, false) : { plan: null, identity: null, consented: false }),
       };
       const ref = typeof query.ref === "string" && query.ref !== "" ? query.ref.slice(0, 200) : null;
       await record("click", visit, utmFrom(query), ref);

@@ -25,6 +25,7 @@ function open(path: string) {
   const bump = db.query(
     `INSERT INTO rollup_hourly (link_id, hour, metric, dest_key, humans, others) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
      ON CONFLICT (link_id, hour, metric, dest_key) DO UPDATE SET humans = humans + excluded.humans, others = others + excluded.others`);
+  const insertAck = db.query("INSERT OR IGNORE INTO browser_acks (event_id, ts) VALUES (?1, ?2)");
   const enqueue = db.query(
     `INSERT OR IGNORE INTO capi_events (created_at, pixel_id, link_id, event_name, event_id, event_time, payload, next_attempt_at)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?1)`);
@@ -35,6 +36,10 @@ function open(path: string) {
     // One rollup upsert per (link, hour, metric, destination) in the batch, not one per record.
     const counts = new Map<string, { linkId: number; hour: number; t: string; destKey: string; humans: number; others: number }>();
     for (const r of records) {
+      if (r.t === "ack") {
+        insertAck.run(r.eventId, r.ts);
+        continue;
+      }
       const [s, m, c, co, te] = r.utm;
       const args = [r.ts, r.linkId, r.destKey, r.eventId, r.kind, r.device, r.referrer, s, m, c, co, te] as const;
       const res = r.t === "click" ? insertClick.run(...args) : insertView.run(...args);

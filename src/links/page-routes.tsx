@@ -9,20 +9,26 @@ import { compileTemplate, fillTemplate, type Template } from "./page-template";
 import { SmartLinkPage } from "../../views/pages/smart-link";
 import { BioHubPage } from "../../views/pages/bio-hub";
 import { NotFoundPage } from "../../views/pages/not-found";
+import { TrackingScripts } from "../../views/components/tracking-scripts";
 import type { Config } from "../config";
 import { SECURITY_HEADERS, pageCsp } from "../plugins/security";
 import { mapError } from "../plugins/errors";
+import { PAGE_JS_URL } from "../assets/routes";
+import type { PixelPlan } from "../tracking/pixel";
+import { contentName } from "../tracking/server-events";
 
 const PAGE_HEADERS = {
   ...SECURITY_HEADERS,
   "content-type": "text/html; charset=utf-8",
   // Every view has its own event id, so a page must never come from a cache.
   "cache-control": "private, no-store",
-  "content-security-policy": pageCsp(null),
 };
+const UNTRACKED_CSP = pageCsp(null);
 
-/** Where the per-view query string goes in a cached page. */
+/** Where the per-view parts go in a cached page; letters and underscores survive escaping. */
 const CARRY = "__OUTRO_CARRY__";
+const NONCE = "__OUTRO_NONCE__";
+const VIEW = "__OUTRO_VIEW_EID__";
 
 export interface PageDeps {
   config: Config;
@@ -30,22 +36,32 @@ export interface PageDeps {
   recorder: TrafficRecorder;
 }
 
-/** Renders each link's page once per change and base URL; views only fill in the per-visit parts. */
+/** Renders each link's page once per change, base URL and tracking plan; a view only fills in its own parts. */
 function pageCache(links: LinkService) {
   const templates = new Map<string, Template>();
   let seen = -1;
-  return (link: ResolvedLink, base: string): Template => {
+  return (link: ResolvedLink, base: string, plan: PixelPlan | null): Template => {
     if (seen !== links.version()) {
       templates.clear();
       seen = links.version();
     }
-    const key = `${link.slug} ${base}`;
+    const key = `${link.slug} ${base} ${plan ? JSON.stringify(plan) : ""}`;
     let t = templates.get(key);
     if (!t) {
+      const safeScripts = plan ? (
+        <TrackingScripts
+          nonce={NONCE}
+          scriptUrl={PAGE_JS_URL}
+          config={{
+            slug: link.slug, pixels: plan.pixelIds, event: plan.clickEventName, standard: plan.standard,
+            name: contentName(link), consent: plan.consentMode, ldu: plan.limitedDataUse, view: VIEW,
+          }}
+        />
+      ) : undefined;
       const html = link.type === "bio"
-        ? <BioHubPage {...bioHubProps(link, links.featuredFor(link), base, CARRY)} />
-        : <SmartLinkPage {...smartLinkProps(link, base, CARRY)} />;
-      t = compileTemplate(html as string, [CARRY]);
+        ? <BioHubPage {...bioHubProps(link, links.featuredFor(link), base, CARRY)} safeScripts={safeScripts} />
+        : <SmartLinkPage {...smartLinkProps(link, base, CARRY)} safeScripts={safeScripts} />;
+      t = compileTemplate(html as string, [CARRY, NONCE, VIEW]);
       if (templates.size >= 1000) templates.clear();
       templates.set(key, t);
     }
@@ -61,13 +77,22 @@ export const pageRoutes = ({ config, links, recorder }: PageDeps) => {
     const link = links.resolvePublished(params.slug);
     if (!link) {
       set.status = 404;
+      set.headers["content-security-policy"] = UNTRACKED_CSP;
       return <NotFoundPage />;
     }
     const client = { ip: clientIp(request, server as Server<unknown> | null, config.trustProxy), userAgent: request.headers.get("user-agent") ?? "" };
     const base = baseUrl(request, config.publicUrl, config.trustProxy);
     const ref = referrerHost(request.headers.get("referer"), new URL(base).host);
     const url = new URL(request.url);
-    await recorder.recordView(link, request, query, client, `${base}${url.pathname}${url.search}`, ref);
-    return fillTemplate(template(link, base), { [CARRY]: Bun.escapeHTML(carryQuery(utmFrom(query), ref)) });
+    const view = await recorder.recordView(link, request, query, client, `${base}${url.pathname}${url.search}`, ref);
+    const carry = Bun.escapeHTML(carryQuery(utmFrom(query), ref));
+    if (!view.plan) {
+      set.headers["content-security-policy"] = UNTRACKED_CSP;
+      return fillTemplate(template(link, base, null), { [CARRY]: carry });
+    }
+    const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64url");
+    set.headers["content-security-policy"] = pageCsp(nonce);
+    if (view.cookies.length) set.headers["set-cookie"] = view.cookies as unknown as string;
+    return fillTemplate(template(link, base, view.plan), { [CARRY]: carry, [NONCE]: nonce, [VIEW]: view.eventId });
   });
 };

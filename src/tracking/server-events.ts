@@ -1,0 +1,72 @@
+import type { ServerEvents, Visit } from "../clickout/service";
+import type { OutboxEvent } from "../clickout/records";
+import type { Tracking } from "../clickout/service";
+import type { SettingsService } from "../settings/service";
+import { sha256 } from "../api/tokens";
+import { pixelPlan, type PixelPlan } from "./pixel";
+
+export function contentName(link: { title: string; artist: string }): string {
+  return link.artist ? `${link.title} – ${link.artist}` : link.title;
+}
+
+/** Whether Meta may hear about this visit: a pixel is set and, in opt-in mode, the fan agreed. */
+export function trackingAllowed(plan: PixelPlan | null, visit: Pick<Visit, "consented">): plan is PixelPlan {
+  return plan !== null && (plan.consentMode === "none" || visit.consented);
+}
+
+/**
+ * Builds the Conversions API events for a fan's view or click-out, one per pixel, each with the
+ * event id the browser's Pixel uses, so Meta deduplicates the pair.
+ */
+export function serverEvents(clock: () => number = Date.now): ServerEvents {
+  const build = (visit: Visit, eventName: string, customData: Record<string, string>): OutboxEvent[] => {
+    const plan = visit.plan;
+    if (!trackingAllowed(plan, visit)) return [];
+    // Meta rejects event_time in the future; a fast clock on our side must not cost the event.
+    const eventTime = Math.floor(Math.min(visit.ts, clock()) / 1000);
+    const id = visit.identity;
+    const userData: Record<string, string> = {
+      client_ip_address: visit.client.ip,
+      client_user_agent: visit.client.userAgent,
+    };
+    if (id?.fbp) userData.fbp = id.fbp;
+    if (id?.fbc) userData.fbc = id.fbc;
+    if (id?.visitorId) userData.external_id = sha256(id.visitorId);
+    const event: Record<string, unknown> = {
+      event_name: eventName,
+      event_time: eventTime,
+      event_id: visit.eventId,
+      action_source: "website",
+      event_source_url: visit.pageUrl,
+      user_data: userData,
+      custom_data: customData,
+    };
+    if (plan.limitedDataUse) {
+      event.data_processing_options = ["LDU"];
+      // 0, 0: let Meta geolocate the event, as its documentation recommends.
+      event.data_processing_options_country = 0;
+      event.data_processing_options_state = 0;
+    }
+    const payload = JSON.stringify(event);
+    return plan.pixelIds.map((pixelId) => ({ pixelId, eventName, eventId: visit.eventId, eventTime, payload }));
+  };
+
+  return {
+    forView: (visit) => build(visit, "PageView", { content_name: contentName(visit.link), content_type: "music", link: visit.link.slug }),
+    forClick: (visit) => {
+      const dest = visit.dest!;
+      return build(visit, visit.plan?.clickEventName ?? "Lead", {
+        content_name: contentName(visit.link),
+        content_category: dest.service ?? dest.key,
+        content_type: "music",
+        platform: dest.key,
+        link: visit.link.slug,
+      });
+    },
+  };
+}
+
+/** Tracking for the app: the link's plan from the current settings, and its server events. */
+export function metaTracking(settings: SettingsService, clock: () => number = Date.now): Tracking {
+  return { plan: (link) => pixelPlan(link, settings.get()), events: serverEvents(clock) };
+}
