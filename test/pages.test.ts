@@ -99,6 +99,9 @@ describe("release smart link page", () => {
     expect(res.headers.get("content-type")).toBe("image/svg+xml");
     expect(await res.text()).toContain("<svg");
     expect((await t.req("/assets/icons/..%2Fetc.svg")).status).toBe(404);
+    // A pale brand colour would vanish on the white icon tile: drawn dark instead.
+    expect(await (await t.req("/assets/icons/snapchat.svg")).text()).toContain("#111318");
+    expect(await (await t.req("/assets/icons/spotify.svg")).text()).not.toContain("#111318");
   });
 });
 

@@ -1,5 +1,5 @@
 import { Elysia } from "elysia";
-import { iconSvg } from "../catalog";
+import { catalogEntry, iconSvg } from "../catalog";
 import pageCss from "./page.css" with { type: "text" };
 import pageJs from "./page-script.js" with { type: "text" };
 
@@ -10,6 +10,23 @@ export const PAGE_JS_URL = `/assets/outro.js?v=${version(pageJs)}`;
 
 const YEAR = "public, max-age=31536000, immutable";
 const icons = new Map<string, string>();
+
+/** WCAG relative luminance of a #rrggbb colour. */
+function luminance(hex: string): number {
+  const [r, g, b] = [1, 3, 5].map((i) => {
+    const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+}
+
+/** Icons sit on white tiles: a brand colour too pale to see there (Snapchat's yellow) is drawn dark instead. */
+export function iconFill(id: string): string | undefined {
+  const color = catalogEntry(id)?.color;
+  if (!color || !/^#[0-9a-f]{6}$/i.test(color)) return undefined;
+  const contrastOnWhite = 1.05 / (luminance(color) + 0.05);
+  return contrastOnWhite < 1.5 ? "#111318" : undefined;
+}
 
 /** Static files the pages need; small, versioned by query and cached for a year. */
 export const assetRoutes = new Elysia({ name: "assets" })
@@ -31,7 +48,7 @@ export const assetRoutes = new Elysia({ name: "assets" })
     }
     let svg = icons.get(id);
     if (svg === undefined) {
-      svg = iconSvg(id);
+      svg = iconSvg(id, iconFill(id));
       if (icons.size < 500) icons.set(id, svg);
     }
     set.headers["content-type"] = "image/svg+xml";
