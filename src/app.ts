@@ -17,6 +17,8 @@ import { tokenRepo } from "./api/tokens";
 import { linkStats } from "./stats/service";
 import { assetRoutes } from "./assets/routes";
 import { errorHandler } from "./plugins/errors";
+import { adminRoutes } from "./admin";
+import { mediaRoutes } from "./media/routes";
 
 export interface AppDeps {
   config: Config;
@@ -56,7 +58,9 @@ export function createApp({ config, db, clock = Date.now }: AppDeps) {
       return health.get()?.ok === 1 ? { status: "ok" } : { status: "error" };
     })
     .use(assetRoutes)
-    .use(apiRoutes({ envToken: config.apiToken, tokens, links, stats: linkStats(db, clock), clock }));
+    .use(apiRoutes({ envToken: config.apiToken, tokens, links, stats: linkStats(db, clock), clock }))
+    .use(mediaRoutes({ dataDir: config.dataDir }))
+    .use(adminRoutes({ config, db, links, settings, tokens, clock }));
 
   return {
     app,

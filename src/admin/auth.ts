@@ -1,0 +1,110 @@
+import type { Database } from "bun:sqlite";
+import type { Config } from "../config";
+import type { SettingsService } from "../settings/service";
+import { sameSecret, sha256 } from "../api/tokens";
+
+export const SESSION_COOKIE = "outro_admin";
+/** Before sign-in there is no session to hold a CSRF token, so the login and setup forms pair a cookie with a field. */
+export const FORM_COOKIE = "outro_form";
+export const SESSION_TTL_MS = 7 * 24 * 3_600_000;
+export const PASSWORD_HASH_KEY = "adminPasswordHash";
+
+/** Sign-in attempts: this many failures per window and an address has to wait. */
+export const MAX_FAILURES = 5;
+export const FAILURE_WINDOW_MS = 15 * 60_000;
+
+export interface Session {
+  tokenHash: string;
+  csrf: string;
+  expiresAt: number;
+}
+
+export const randomToken = (bytes = 32) => Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString("base64url");
+
+/** Compares a submitted token with the expected one in constant time; empty never matches. */
+export function tokenMatches(given: unknown, expected: string | null | undefined): boolean {
+  return typeof given === "string" && given !== "" && !!expected && sameSecret(given, expected);
+}
+
+/** Sessions stored as the SHA-256 of their cookie token, each with its own CSRF token. */
+export function sessionStore(db: Database, clock: () => number) {
+  const insert = db.query<null, { hash: string; csrf: string; now: number; expires: number }>(
+    "INSERT INTO admin_sessions (token_hash, csrf, created_at, expires_at) VALUES ($hash, $csrf, $now, $expires)");
+  const byHash = db.query<Session, { hash: string; now: number }>(
+    "SELECT token_hash AS tokenHash, csrf, expires_at AS expiresAt FROM admin_sessions WHERE token_hash = $hash AND expires_at > $now");
+  const remove = db.query<null, { hash: string }>("DELETE FROM admin_sessions WHERE token_hash = $hash");
+  const purge = db.query<null, { now: number }>("DELETE FROM admin_sessions WHERE expires_at <= $now");
+  return {
+    /** Returns the cookie token; only its hash is kept. */
+    create(): { token: string; expiresAt: number } {
+      const now = clock();
+      purge.run({ now });
+      const token = randomToken();
+      const expiresAt = now + SESSION_TTL_MS;
+      insert.run({ hash: sha256(token), csrf: randomToken(24), now, expires: expiresAt });
+      return { token, expiresAt };
+    },
+    find(token: string | undefined): Session | null {
+      if (!token || token.length > 200) return null;
+      return byHash.get({ hash: sha256(token), now: clock() });
+    },
+    remove: (session: Session) => remove.run({ hash: session.tokenHash }),
+  };
+}
+
+/** The admin password: ADMIN_PASSWORD when set, else the argon2id hash stored by the setup form. */
+export function adminPassword(config: Config, settings: SettingsService) {
+  const storedHash = () => settings.getRaw(PASSWORD_HASH_KEY);
+  return {
+    isSet: () => !!config.adminPassword || !!storedHash(),
+    /** The setup form exists only while this is true. */
+    needsSetup: () => !config.adminPassword && !storedHash(),
+    async verify(password: string): Promise<boolean> {
+      if (config.adminPassword) return sameSecret(password, config.adminPassword);
+      const hash = storedHash();
+      if (!hash) return false;
+      try {
+        return await Bun.password.verify(password, hash);
+      } catch {
+        return false;
+      }
+    },
+    async store(password: string) {
+      settings.setRaw(PASSWORD_HASH_KEY, await Bun.password.hash(password, "argon2id"));
+    },
+  };
+}
+
+/** Failed sign-ins per client address, kept in memory: a restart forgets them, which only helps the owner. */
+export function signInLimiter(clock: () => number) {
+  const failures = new Map<string, { count: number; since: number }>();
+  const current = (ip: string) => {
+    const entry = failures.get(ip);
+    if (entry && clock() - entry.since >= FAILURE_WINDOW_MS) {
+      failures.delete(ip);
+      return undefined;
+    }
+    return entry;
+  };
+  return {
+    /** Milliseconds until this address may try again, or 0. */
+    retryAfter(ip: string): number {
+      const entry = current(ip);
+      return entry && entry.count >= MAX_FAILURES ? entry.since + FAILURE_WINDOW_MS - clock() : 0;
+    },
+    fail(ip: string) {
+      const entry = current(ip);
+      if (entry) entry.count++;
+      else {
+        // Bounded, so a flood of addresses cannot grow memory without limit.
+        if (failures.size >= 10_000) failures.clear();
+        failures.set(ip, { count: 1, since: clock() });
+      }
+    },
+    reset: (ip: string) => void failures.delete(ip),
+  };
+}
+
+export type SessionStore = ReturnType<typeof sessionStore>;
+export type AdminPassword = ReturnType<typeof adminPassword>;
+export type SignInLimiter = ReturnType<typeof signInLimiter>;

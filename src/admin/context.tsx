@@ -1,0 +1,111 @@
+import { Elysia } from "elysia";
+import type { Database } from "bun:sqlite";
+import type { Config } from "../config";
+import type { LinkService } from "../links/service";
+import type { SettingsService } from "../settings/service";
+import type { TokenRepo } from "../api/tokens";
+import { SECURITY_HEADERS } from "../plugins/security";
+import { linkStats } from "../stats/service";
+import { deliveryLog } from "../tracking/log";
+import { mediaStore } from "../media/store";
+import { adminPassword, sessionStore, signInLimiter, tokenMatches, SESSION_COOKIE, type Session } from "./auth";
+import { bioRepo } from "./bio-repo";
+import { AdminMessage, type Shell } from "../../views/admin/layout";
+
+export interface AdminDeps {
+  config: Config;
+  db: Database;
+  links: LinkService;
+  settings: SettingsService;
+  tokens: TokenRepo;
+  clock?: () => number;
+}
+
+/** Everything the admin's route modules share, built once per app. */
+export function adminKit({ config, db, links, settings, tokens, clock = Date.now }: AdminDeps) {
+  return {
+    config, db, links, settings, tokens, clock,
+    sessions: sessionStore(db, clock),
+    password: adminPassword(config, settings),
+    limiter: signInLimiter(clock),
+    stats: linkStats(db, clock),
+    log: deliveryLog(db),
+    bio: bioRepo(db),
+    media: mediaStore(config.dataDir),
+    secureCookies: config.publicUrl?.startsWith("https:") ?? false,
+  };
+}
+export type AdminKit = ReturnType<typeof adminKit>;
+
+/** Scripts and styles only from /admin/assets; no inline code, so a stored XSS has nothing to run. */
+export const ADMIN_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' https: data:",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+].join("; ");
+
+export const ADMIN_HEADERS: Record<string, string> = {
+  ...SECURITY_HEADERS,
+  "content-type": "text/html; charset=utf-8",
+  "cache-control": "no-store",
+  "x-robots-tag": "noindex, nofollow",
+  "content-security-policy": ADMIN_CSP,
+};
+
+/**
+ * Macro plugin for admin routes. `{ admin: true }` needs a session (else a redirect to sign-in)
+ * and, on POST, the session's CSRF token in the `_csrf` field; `{ admin: "open" }` only adds the
+ * admin headers and the session if there is one. Nothing here runs for routes that do not opt in.
+ */
+export const adminContext = (kit: AdminKit) =>
+  new Elysia().macro({
+    admin: (kind: true | "open") => ({
+      resolve({ cookie, set }) {
+        Object.assign(set.headers, ADMIN_HEADERS);
+        const session = kit.sessions.find(cookie[SESSION_COOKIE]?.value as string | undefined);
+        const shell: Shell = { csrf: session?.csrf ?? null, testEventCode: session ? kit.settings.get().testEventCode : null };
+        return { session: session as Session | null, shell };
+      },
+      beforeHandle(ctx) {
+        if (kind !== true) return;
+        const { session, shell, request, body, set, redirect } = ctx as typeof ctx & { session: Session | null; shell: Shell };
+        if (!session) return redirect(kit.password.needsSetup() ? "/admin/setup" : "/admin/login", 303);
+        if (request.method === "POST" && !tokenMatches((body as Record<string, unknown> | null)?._csrf, session.csrf)) {
+          set.status = 403;
+          return (
+            <AdminMessage shell={shell} title="Form expired" heading="This form could not be checked">
+              <p>The form's security token is missing or out of date, so nothing was changed. Go back, reload the page and try again.</p>
+            </AdminMessage>
+          );
+        }
+      },
+    }),
+  });
+
+/** A form body as plain strings (files dropped); absent or odd values become "". */
+export function formText(body: unknown): (name: string, max?: number) => string {
+  const record = body && typeof body === "object" ? (body as Record<string, unknown>) : {};
+  return (name, max = 10_000) => {
+    const v = record[name];
+    const s = Array.isArray(v) ? v[0] : v;
+    return typeof s === "string" ? s.slice(0, max) : "";
+  };
+}
+
+export function formFile(body: unknown, name: string): File | null {
+  const v = body && typeof body === "object" ? (body as Record<string, unknown>)[name] : null;
+  return v instanceof File && v.size > 0 ? v : null;
+}
+
+/** zod issues as { "a.b.0": message }, first message per field. */
+export function fieldErrors(issues: readonly { path: readonly PropertyKey[]; message: string }[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const i of issues) out[i.path.map(String).join(".") || "form"] ??= i.message;
+  return out;
+}
