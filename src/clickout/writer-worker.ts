@@ -4,6 +4,7 @@
 import { Database } from "bun:sqlite";
 import { applyPragmas } from "../db/open";
 import type { EventRecord, WriterInit, WriterReply, WriterRequest } from "./records";
+import { batchCommitter } from "./commit";
 
 declare const self: Worker;
 
@@ -13,52 +14,7 @@ let db: Database | null = null;
 function open(path: string) {
   db = new Database(path, { strict: true });
   applyPragmas(db);
-  const hour = (ts: number) => Math.floor(ts / 3_600_000);
-  const insertClick = db.query(
-    `INSERT OR IGNORE INTO clicks (ts, link_id, dest_key, event_id, kind, device, referrer,
-       utm_source, utm_medium, utm_campaign, utm_content, utm_term)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)`);
-  const insertView = db.query(
-    `INSERT OR IGNORE INTO page_views (ts, link_id, event_id, kind, device, referrer,
-       utm_source, utm_medium, utm_campaign, utm_content, utm_term)
-     VALUES (?1, ?2, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)`);
-  const bump = db.query(
-    `INSERT INTO rollup_hourly (link_id, hour, metric, dest_key, humans, others) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-     ON CONFLICT (link_id, hour, metric, dest_key) DO UPDATE SET humans = humans + excluded.humans, others = others + excluded.others`);
-  const insertAck = db.query("INSERT OR IGNORE INTO browser_acks (event_id, ts) VALUES (?1, ?2)");
-  const enqueue = db.query(
-    `INSERT OR IGNORE INTO capi_events (created_at, pixel_id, link_id, event_name, event_id, event_time, payload, next_attempt_at)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?1)`);
-
-  commit = db.transaction((records: EventRecord[]) => {
-    let inserted = 0;
-    let events = 0;
-    // One rollup upsert per (link, hour, metric, destination) in the batch, not one per record.
-    const counts = new Map<string, { linkId: number; hour: number; t: string; destKey: string; humans: number; others: number }>();
-    for (const r of records) {
-      if (r.t === "ack") {
-        insertAck.run(r.eventId, r.ts);
-        continue;
-      }
-      const [s, m, c, co, te] = r.utm;
-      const args = [r.ts, r.linkId, r.destKey, r.eventId, r.kind, r.device, r.referrer, s, m, c, co, te] as const;
-      const res = r.t === "click" ? insertClick.run(...args) : insertView.run(...args);
-      // A repeated event id adds nothing: no second click, no second CAPI event.
-      if (res.changes === 0) continue;
-      inserted++;
-      const h = hour(r.ts);
-      const key = `${r.linkId} ${h} ${r.t} ${r.destKey}`;
-      let n = counts.get(key);
-      if (!n) counts.set(key, (n = { linkId: r.linkId, hour: h, t: r.t, destKey: r.destKey, humans: 0, others: 0 }));
-      if (r.kind === "human") n.humans++;
-      else n.others++;
-      for (const e of r.events) {
-        events += enqueue.run(r.ts, e.pixelId, r.linkId, e.eventName, e.eventId, e.eventTime, e.payload).changes;
-      }
-    }
-    for (const n of counts.values()) bump.run(n.linkId, n.hour, n.t, n.destKey, n.humans, n.others);
-    return { inserted, events };
-  });
+  commit = batchCommitter(db);
 }
 
 self.onmessage = (msg: MessageEvent<WriterInit | WriterRequest>) => {

@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import type { Browser, Request as PwRequest } from "playwright-core";
+import { eventually, release, startApp, type TestApp } from "./helpers";
+import { startFakeGraph, type FakeGraph } from "./fake-graph";
+import { launchBrowser, newContext, screenshot } from "./browser";
+
+const PIXEL = "1234567890";
+
+// Stands in for fbevents.js: takes over Meta's queue and, like the real Pixel, sends each
+// event to facebook.com/tr with its event id.
+const STUB_PIXEL = `(function () {
+  var fbq = window.fbq, queued = fbq.queue || [];
+  fbq.callMethod = function () {
+    var a = Array.prototype.slice.call(arguments), m = a[0];
+    if (m !== "track" && m !== "trackCustom" && m !== "trackSingle" && m !== "trackSingleCustom") return;
+    var single = m.indexOf("Single") > 0, pixel = single ? a[1] : "all", ev = single ? a[2] : a[1], opts = a[single ? 4 : 3] || {};
+    new Image().src = "https://www.facebook.com/tr?id=" + pixel + "&ev=" + encodeURIComponent(ev) + "&eid=" + encodeURIComponent(opts.eventID || "");
+  };
+  for (var i = 0; i < queued.length; i++) fbq.callMethod.apply(fbq, queued[i]);
+  fbq.queue = [];
+})();`;
+
+let browser: Browser;
+let graph: FakeGraph;
+let t: TestApp;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  graph = await startFakeGraph();
+  t = await startApp({ META_PIXEL_ID: PIXEL, META_ACCESS_TOKEN: "EAAB-e2e-token", META_GRAPH_URL: graph.url });
+  await t.createLink(release());
+});
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+  await graph?.stop();
+});
+
+describe("Pixel and Conversions API in a real browser", () => {
+  it("fires the click-out with the same event id the server sends, then lands on the stored URL", async () => {
+    const pixelHits: { ev: string; eid: string }[] = [];
+    const context = await newContext(browser, {
+      viewport: { width: 390, height: 844 },
+      external: (url) => {
+        if (url.href.startsWith("https://connect.facebook.net/en_US/fbevents.js")) return { contentType: "text/javascript", body: STUB_PIXEL };
+        if (url.hostname === "www.facebook.com" && url.pathname === "/tr") {
+          pixelHits.push({ ev: url.searchParams.get("ev")!, eid: url.searchParams.get("eid")! });
+          return { contentType: "image/gif", body: "" };
+        }
+        return false;
+      },
+    });
+    const page = await context.newPage();
+    await page.goto(`${t.base}/night-drive?utm_source=ig&fbclid=E2E_fbclid-1`);
+    await eventually(() => expect(pixelHits.map((h) => h.ev)).toContain("PageView"));
+    await screenshot(page, "smart-link-mobile");
+
+    const leaving = page.waitForRequest((r) => r.url().startsWith("https://open.spotify.com/"));
+    await page.click('a[data-key="spotify"]');
+    const outbound: PwRequest = await leaving;
+
+    // The browser got to the stored URL through the click-out's 302.
+    expect(outbound.url()).toBe("https://open.spotify.com/track/abc");
+    const clickOut = outbound.redirectedFrom()!;
+    const clickUrl = new URL(clickOut.url());
+    expect(clickUrl.pathname).toBe("/night-drive/go/spotify");
+    expect(clickUrl.searchParams.get("utm_source")).toBe("ig");
+    const eid = clickUrl.searchParams.get("eid")!;
+    expect(eid).toMatch(/^[A-Za-z0-9_-]{8,64}$/);
+
+    // The Pixel fired Lead with that event id before the page left.
+    expect(pixelHits).toContainEqual({ ev: "Lead", eid });
+
+    // The fake Graph API received the same event id for the same event, once, with the fbclid byte-exact.
+    const sent = await eventually(() => {
+      const found = graph.requests.flatMap((r) => r.body.data).filter((e) => e.event_id === eid);
+      expect(found).toHaveLength(1);
+      return found[0]!;
+    }, 5000);
+    expect(sent.event_name).toBe("Lead");
+    expect(sent.user_data.fbc).toMatch(/^fb\.1\.\d{13}\.E2E_fbclid-1$/);
+    expect(sent.custom_data).toMatchObject({ content_category: "spotify", platform: "spotify", content_type: "music" });
+
+    // The PageView pair matches too, and the browser's beacon acknowledged both.
+    const pageViewEid = pixelHits.find((h) => h.ev === "PageView")!.eid;
+    await eventually(() => expect(graph.requests.flatMap((r) => r.body.data).some((e) => e.event_name === "PageView" && e.event_id === pageViewEid)).toBe(true), 5000);
+    await eventually(() => {
+      const acks = t.db.query<{ event_id: string }, []>("SELECT event_id FROM browser_acks").all().map((r) => r.event_id);
+      expect(acks).toEqual(expect.arrayContaining([eid, pageViewEid]));
+    });
+    await context.close();
+  }, 30_000);
+
+  it("still counts the click on the server when the Pixel is blocked", async () => {
+    const context = await newContext(browser, { external: () => false });
+    const page = await context.newPage();
+    await page.goto(`${t.base}/night-drive`);
+    const leaving = page.waitForRequest((r) => r.url().startsWith("https://music.apple.com/"));
+    await page.click('a[data-key="apple-music"]');
+    const eid = new URL((await leaving).redirectedFrom()!.url()).searchParams.get("eid")!;
+    await eventually(() => expect(graph.requests.flatMap((r) => r.body.data).some((e) => e.event_id === eid)).toBe(true), 5000);
+    await context.close();
+  }, 30_000);
+});
