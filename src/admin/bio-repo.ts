@@ -1,11 +1,7 @@
 import type { Database } from "bun:sqlite";
+import type { TourDate } from "../links/model";
 
-export interface TourDate {
-  date: string;
-  city: string;
-  venue: string;
-  ticketUrl: string | null;
-}
+export type { TourDate };
 
 /** What only the bio hub editor keeps: tour dates and the email signup switch. */
 export function bioRepo(db: Database) {

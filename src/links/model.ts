@@ -114,6 +114,16 @@ export interface Link {
   createdAt: number;
   updatedAt: number;
   destinations: Destination[];
+  /** A bio hub's tour dates, ordered by date (edited in the admin). */
+  tourDates?: TourDate[];
+}
+
+export interface TourDate {
+  /** YYYY-MM-DD, the show's local date. */
+  date: string;
+  city: string;
+  venue: string;
+  ticketUrl: string | null;
 }
 
 /** The link as the API shows it: secrets replaced by a flag. */

@@ -1,8 +1,8 @@
 import { catalogEntry } from "../catalog";
 import type { ButtonProps } from "../../views/components/destination-button";
-import type { BioHubProps, SocialIcon } from "../../views/pages/bio-hub";
+import type { BioHubProps, SocialIcon, TourView } from "../../views/pages/bio-hub";
 import type { SmartLinkProps } from "../../views/pages/smart-link";
-import type { Destination, Link } from "./model";
+import type { Destination, Link, TourDate } from "./model";
 
 /** The click-out key of a bio hub's featured release card. */
 export const FEATURED_KEY = "featured";
@@ -52,7 +52,17 @@ export function smartLinkProps(link: Link, base: string, carry: string): Omit<Sm
   };
 }
 
-export function bioHubProps(link: Link, featured: Link | null, base: string, carry: string): Omit<BioHubProps, "safeScripts"> {
+/** A show stays listed until noon UTC the day after, so an evening show anywhere is not hidden early. */
+export function upcomingTours(tours: TourDate[], now: number): TourView[] {
+  const cutoff = new Date(now - 12 * 3_600_000).toISOString().slice(0, 10);
+  return tours.filter((t) => t.date >= cutoff).map((t) => ({
+    when: new Date(`${t.date}T00:00:00Z`).toLocaleDateString("en-US", { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }),
+    place: t.venue ? `${t.city}, ${t.venue}` : t.city,
+    ticketUrl: t.ticketUrl,
+  }));
+}
+
+export function bioHubProps(link: Link, featured: Link | null, base: string, carry: string, now = Date.now()): Omit<BioHubProps, "safeScripts"> {
   const avatar = absolute(link.artworkUrl, base);
   const socials: SocialIcon[] = [];
   const links: ButtonProps[] = [];
@@ -84,5 +94,6 @@ export function bioHubProps(link: Link, featured: Link | null, base: string, car
     },
     links,
     socials,
+    tours: upcomingTours(link.tourDates ?? [], now),
   };
 }

@@ -1,5 +1,5 @@
 import type { Database } from "bun:sqlite";
-import type { Destination, Link } from "./model";
+import type { Destination, Link, TourDate } from "./model";
 
 type LinkRow = Omit<Link, "destinations" | "published"> & { published: number };
 
@@ -40,8 +40,14 @@ export function linkRepo(db: Database) {
     `INSERT INTO destinations (link_id, position, key, service, label, url)
      VALUES ($linkId, $position, $key, $service, $label, $url)`);
 
+  const toursOf = db.query<TourDate, { linkId: number }>(
+    "SELECT date, city, venue, ticket_url AS ticketUrl FROM tour_dates WHERE link_id = $linkId ORDER BY date, id");
+
   const hydrate = (row: LinkRow | null): Link | null =>
-    row && { ...row, published: row.published === 1, destinations: destinationsOf.all({ linkId: row.id }) };
+    row && {
+      ...row, published: row.published === 1, destinations: destinationsOf.all({ linkId: row.id }),
+      ...(row.type === "bio" ? { tourDates: toursOf.all({ linkId: row.id }) } : {}),
+    };
 
   const write = (link: Omit<Link, "id" | "createdAt" | "updatedAt">, now: number): LinkFields => ({
     slug: link.slug, type: link.type, title: link.title, artist: link.artist, bio: link.bio,

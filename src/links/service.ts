@@ -124,6 +124,8 @@ export function linkService(db: Database, clock: () => number = Date.now) {
     },
     /** Bumped on every change, so caches built from links know when to drop what they hold. */
     version: () => version,
+    /** Drops what was built from links without changing one (e.g. when a tour date passes into history). */
+    touch: changed,
     /** A published link for the public pages, from memory. */
     resolvePublished: (slug: string): ResolvedLink | null => {
       const link = resolve(slug);

@@ -16,10 +16,18 @@ export interface BioHubProps {
   featured: { href: string; title: string; artist: string; artworkUrl: string | null } | null;
   links: ButtonProps[];
   socials: SocialIcon[];
+  /** Upcoming shows only; the props builder drops past ones. */
+  tours?: TourView[];
   safeScripts?: JSX.Element;
 }
 
-export const BioHubPage = ({ meta, name, bio, avatarUrl, featured, links, socials, safeScripts }: BioHubProps) => (
+export interface TourView {
+  when: string;
+  place: string;
+  ticketUrl: string | null;
+}
+
+export const BioHubPage = ({ meta, name, bio, avatarUrl, featured, links, socials, tours = [], safeScripts }: BioHubProps) => (
   <Layout meta={meta} bodyClass="bio">
     <main class="card">
       <header class="hub-head">
@@ -51,6 +59,24 @@ export const BioHubPage = ({ meta, name, bio, avatarUrl, featured, links, social
         <nav aria-label="Links">
           <ul class="dests">{links.map((b) => <DestinationButton {...b} />)}</ul>
         </nav>
+      )}
+      {tours.length > 0 && (
+        <section class="tours" aria-label="Tour dates">
+          <ul class="dests">
+            {tours.map((t) => (
+              <li>
+                {t.ticketUrl ? (
+                  <a class="dest" href={t.ticketUrl} rel="noopener">
+                    <span class="name" safe>{`${t.when} · ${t.place}`}</span>
+                    <span class="act">Tickets</span>
+                  </a>
+                ) : (
+                  <span class="dest"><span class="name" safe>{`${t.when} · ${t.place}`}</span></span>
+                )}
+              </li>
+            ))}
+          </ul>
+        </section>
       )}
       {socials.length > 0 && (
         <nav aria-label="Socials">
