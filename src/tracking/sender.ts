@@ -1,0 +1,292 @@
+import type { Database } from "bun:sqlite";
+import { backoffMs, classify, type Answer } from "./classify";
+import { outboxRepo, type OutboxRow } from "./sender-repo";
+
+/** Meta's recommended request timeout for the Conversions API. */
+export const CAPI_TIMEOUT_MS = 1500;
+/** Meta takes up to 1000 events in one request's `data`. */
+export const MAX_BATCH = 1000;
+/** Meta rejects a whole request if any event_time in it is more than 7 days old. */
+export const MAX_EVENT_AGE_S = 7 * 86_400;
+/** Events this close to the limit are expired rather than risked: the request and clocks take time. */
+export const EXPIRY_MARGIN_S = 60;
+/** Meta's answers can be long (an HTML error page); a log row keeps the start. */
+const MAX_ANSWER_CHARS = 4000;
+const SWEEP_EVERY_MS = 60_000;
+/** After an unexpected error (a locked database), a pixel waits this long instead of spinning. */
+const ERROR_HOLD_MS = 5_000;
+
+export interface SenderDeps {
+  db: Database;
+  graphUrl: string;
+  apiVersion: string;
+  /** Sent as test_event_code while it returns one. */
+  testEventCode: () => string | null;
+  /** The CAPI access token for a pixel, or null when none is configured. */
+  tokenFor: (pixelId: string) => string | null;
+  clock?: () => number;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+  batchSize?: number;
+  /** Longest sleep between looks at the outbox (token changes, events written without notify). */
+  pollMs?: number;
+  random?: () => number;
+  log?: (entry: Record<string, unknown>) => void;
+}
+
+export interface OutboxSender {
+  /** New events were committed: send them now. */
+  notify(): void;
+  /** Sends until nothing is due (tests and benchmarks). */
+  drain(): Promise<void>;
+  /** Lets in-flight requests finish and record their answers, then stops. */
+  stop(): Promise<void>;
+  /** Resumes a pixel paused by a token or permission error. */
+  unpause(pixelId: string): void;
+}
+
+const defaultLog = (entry: Record<string, unknown>) => console.log(JSON.stringify(entry));
+
+const tokenFingerprint = (token: string) => new Bun.CryptoHasher("sha256").update(token).digest("hex").slice(0, 16);
+
+function retryAfterMs(header: string | null): number | undefined {
+  if (!header || !/^\d+$/.test(header.trim())) return undefined;
+  return Math.min(Number(header) * 1000, 3_600_000);
+}
+
+/**
+ * The outbox sender: reads due events from capi_events, sends them to the Conversions API in
+ * batches per pixel and records each answer in one short transaction. The rows are the whole
+ * state, so a restart resumes where the last process stopped.
+ */
+export function startOutboxSender(deps: SenderDeps): OutboxSender {
+  const { graphUrl, apiVersion, testEventCode, tokenFor } = deps;
+  const clock = deps.clock ?? Date.now;
+  const doFetch = deps.fetch ?? fetch;
+  const timeoutMs = deps.timeoutMs ?? CAPI_TIMEOUT_MS;
+  const batchSize = Math.min(Math.max(deps.batchSize ?? MAX_BATCH, 1), MAX_BATCH);
+  const pollMs = deps.pollMs ?? 1000;
+  const random = deps.random ?? Math.random;
+  const log = deps.log ?? defaultLog;
+  const repo = outboxRepo(deps.db);
+
+  /** One lane per pixel: at most one request in flight for it, so its answers are recorded in order. */
+  const lanes = new Map<string, Promise<void>>();
+  /** Pixel → time before which it is not tried again (after a transient failure). */
+  const holds = new Map<string, number>();
+  /** Pixel → failures in a row, for the pixel's own backoff. */
+  const streaks = new Map<string, number>();
+  /** Pixels without a token: looked at again only once tokenFor answers. */
+  const tokenless = new Set<string>();
+  let stopped = false;
+  let kicked = false;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let lastSweep = -Infinity;
+
+  const cutoffSeconds = (now: number) => Math.floor(now / 1000) - MAX_EVENT_AGE_S + EXPIRY_MARGIN_S;
+  const expiredNote = "expired: event_time is more than 7 days old; Meta rejects such events, so it was not sent";
+
+  function kick() {
+    if (stopped || kicked) return;
+    kicked = true;
+    setImmediate(() => {
+      kicked = false;
+      pump();
+    });
+  }
+
+  function arm(delayMs: number) {
+    if (stopped) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(pump, Math.min(Math.max(delayMs, 1), pollMs));
+    timer.unref?.();
+  }
+
+  /** Starts a lane for every pixel with due events, then sleeps until the next one is due. */
+  function pump() {
+    if (stopped) return;
+    const now = clock();
+    let wake = now + pollMs;
+    try {
+      if (now - lastSweep >= SWEEP_EVERY_MS) {
+        lastSweep = now;
+        const n = repo.expireOlderThan(cutoffSeconds(now), expiredNote);
+        if (n > 0) log({ level: "warn", msg: "capi: pending events expired", events: n });
+      }
+      const paused = repo.paused();
+      for (const pixelId of repo.pendingPixels()) {
+        if (lanes.has(pixelId)) continue;
+        if (paused.has(pixelId)) {
+          const token = tokenFor(pixelId);
+          if (!token || tokenFingerprint(token) === paused.get(pixelId)) continue;
+          repo.unpause(pixelId);
+          log({ level: "info", msg: "capi: pixel resumed, its token changed", pixelId });
+        }
+        if (tokenless.has(pixelId)) {
+          if (!tokenFor(pixelId)) continue;
+          tokenless.delete(pixelId);
+        }
+        const first = repo.firstDue(pixelId);
+        if (first === null) continue;
+        const at = Math.max(first, holds.get(pixelId) ?? 0);
+        if (at > now) wake = Math.min(wake, at);
+        else startLane(pixelId);
+      }
+    } catch (err) {
+      log({ level: "error", msg: "capi: outbox scan failed", error: String(err) });
+    }
+    arm(wake - now);
+  }
+
+  function startLane(pixelId: string) {
+    const lane = runLane(pixelId)
+      .catch((err) => {
+        holds.set(pixelId, clock() + ERROR_HOLD_MS);
+        log({ level: "error", msg: "capi: sending failed unexpectedly", pixelId, error: String(err) });
+      })
+      .finally(() => {
+        lanes.delete(pixelId);
+        kick();
+      });
+    lanes.set(pixelId, lane);
+  }
+
+  type Flight = { token: string; rows: OutboxRow[]; answer: Promise<Answer> };
+
+  /**
+   * Sends the pixel's due events batch after batch. While one batch's success is being recorded,
+   * the next batch is already on the wire, so a backlog drains at the speed of the slower of the two.
+   */
+  async function runLane(pixelId: string) {
+    let flight = launch(pixelId, null);
+    while (flight) {
+      const answer = await flight.answer;
+      const done = flight;
+      const verdict = classify(answer);
+      // Only after a success is the next batch sent before this one is recorded; anything else is settled first.
+      flight = verdict.kind === "sent" ? launch(pixelId, done.rows.at(-1)!) : null;
+      if (!(await settle(pixelId, done.token, done.rows, answer))) {
+        if (flight) await settle(pixelId, flight.token, flight.rows, await flight.answer);
+        return;
+      }
+      // Rows skipped by the in-order continuation (or the end of it) are picked up from the start again.
+      flight ??= launch(pixelId, null);
+    }
+  }
+
+  /** Reads the next due batch (after `after`, when a batch is in flight) and posts it; null when nothing is to send. */
+  function launch(pixelId: string, after: OutboxRow | null): Flight | null {
+    if (stopped) return null;
+    const token = tokenFor(pixelId);
+    if (!token) {
+      tokenless.add(pixelId);
+      repo.noteWaiting(pixelId, `no access token for pixel ${pixelId}: set the instance token or one on a link that uses this pixel; the events wait`);
+      return null;
+    }
+    for (;;) {
+      const now = clock();
+      const rows = repo.due(pixelId, now, batchSize, after);
+      if (rows.length === 0) return null;
+      const cutoff = cutoffSeconds(now);
+      const fresh = rows.filter((r) => r.eventTime >= cutoff);
+      if (fresh.length < rows.length) repo.record(rows.filter((r) => r.eventTime < cutoff), { status: "expired" }, null, expiredNote);
+      if (fresh.length) return { token, rows: fresh, answer: post(pixelId, token, fresh) };
+      after = rows.at(-1)!;
+    }
+  }
+
+  /** Sends rows in one request and records the answer; false when the lane should stop for now. */
+  async function deliver(pixelId: string, token: string, rows: OutboxRow[]): Promise<boolean> {
+    if (stopped) return false;
+    return settle(pixelId, token, rows, await post(pixelId, token, rows));
+  }
+
+  /** Records what Meta's answer means for these rows, in one transaction; false when the lane should stop. */
+  async function settle(pixelId: string, token: string, rows: OutboxRow[], answer: Answer): Promise<boolean> {
+    const verdict = classify(answer);
+    const now = clock();
+    const status = "status" in answer ? answer.status : null;
+    const text = ("status" in answer ? answer.text : answer.message).slice(0, MAX_ANSWER_CHARS);
+
+    switch (verdict.kind) {
+      case "sent":
+        repo.record(rows, { status: "sent", sentAt: now }, status, text);
+        streaks.delete(pixelId);
+        holds.delete(pixelId);
+        return true;
+      case "retry": {
+        const streak = (streaks.get(pixelId) ?? 0) + 1;
+        const floor = "retryAfterMs" in answer ? (answer.retryAfterMs ?? 0) : 0;
+        const wait = Math.max(backoffMs(streak, random), floor);
+        streaks.set(pixelId, streak);
+        holds.set(pixelId, now + wait);
+        // An event never comes due before its pixel's hold ends: the hold decides when the pixel is tried.
+        repo.retry(rows, (row) => now + Math.max(backoffMs(row.attempts + 1, random), wait), status, text);
+        log({ level: "warn", msg: "capi: delivery will be retried", pixelId, events: rows.length, reason: verdict.reason, retryInMs: wait });
+        return false;
+      }
+      case "pause":
+        repo.pause(pixelId, now, verdict.reason, tokenFingerprint(token), rows, status, text);
+        log({ level: "error", msg: "capi: pixel paused by a token or permission error; its events wait", pixelId, reason: verdict.reason });
+        return false;
+      case "invalid": {
+        if (rows.length === 1) {
+          repo.record(rows, { status: "failed" }, status, text);
+          log({ level: "warn", msg: "capi: Meta refused an event", pixelId, eventId: rows[0]!.eventId, reason: verdict.reason });
+          return true;
+        }
+        // Meta refuses a whole batch for one bad event: halve it until the bad one stands alone.
+        const mid = Math.ceil(rows.length / 2);
+        return (await deliver(pixelId, token, rows.slice(0, mid))) && (await deliver(pixelId, token, rows.slice(mid)));
+      }
+    }
+  }
+
+  async function post(pixelId: string, token: string, rows: OutboxRow[]): Promise<Answer> {
+    const code = testEventCode();
+    // The stored payloads are already JSON: joining their text costs far less than parsing and re-serialising.
+    let body = '{"data":[';
+    for (let i = 0; i < rows.length; i++) body += i === 0 ? rows[i]!.payload : `,${rows[i]!.payload}`;
+    body += `],"access_token":${JSON.stringify(token)}${code ? `,"test_event_code":${JSON.stringify(code)}` : ""}}`;
+    try {
+      const res = await doFetch(`${graphUrl}/${apiVersion}/${encodeURIComponent(pixelId)}/events`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      const text = await res.text();
+      return { status: res.status, text, retryAfterMs: retryAfterMs(res.headers.get("retry-after")) };
+    } catch (err) {
+      const e = err as Error;
+      if (e?.name === "TimeoutError" || e?.name === "AbortError") return { failure: "timeout", message: `timeout: no answer within ${timeoutMs} ms` };
+      return { failure: "network", message: `network error: ${e?.message ?? String(err)}` };
+    }
+  }
+
+  kick();
+
+  return {
+    notify: kick,
+    async drain() {
+      while (!stopped) {
+        if (timer) clearTimeout(timer);
+        pump();
+        if (lanes.size === 0) return;
+        await Promise.all(lanes.values());
+      }
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await Promise.all(lanes.values());
+    },
+    unpause(pixelId: string) {
+      repo.unpause(pixelId);
+      holds.delete(pixelId);
+      streaks.delete(pixelId);
+      kick();
+    },
+  };
+}
