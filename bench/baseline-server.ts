@@ -5,3 +5,4 @@ const server = Bun.serve({
   fetch: () => new Response(null, { status: 302, headers: { location: "https://open.spotify.com/track/abc" } }),
 });
 console.log(`baseline listening on http://127.0.0.1:${server.port}`);
+export {};

@@ -42,3 +42,15 @@ export function migrate(db: Database, list: readonly { name: string; sql: string
   }
   return list.length;
 }
+
+/** For /healthz: true once the database answers a query. */
+export function databasePing(db: Database): () => boolean {
+  const ping = db.query<{ ok: number }, []>("SELECT 1 AS ok");
+  return () => {
+    try {
+      return ping.get()?.ok === 1;
+    } catch {
+      return false;
+    }
+  };
+}

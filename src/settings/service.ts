@@ -30,6 +30,7 @@ export function settingsService(db: Database, config: Config) {
   const write = db.query<null, { key: string; value: string }>(
     "INSERT INTO settings (key, value) VALUES ($key, $value) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
   const remove = db.query<null, { key: string }>("DELETE FROM settings WHERE key = $key");
+  const readOne = db.query<{ value: string }, { key: string }>("SELECT value FROM settings WHERE key = $key");
 
   const fromEnv: Partial<Settings> = {
     ...(config.metaPixelId ? { pixelId: config.metaPixelId } : {}),
@@ -57,7 +58,7 @@ export function settingsService(db: Database, config: Config) {
     },
     /** Free-form values other modules keep (e.g. the admin password hash); never shown in the admin. */
     getRaw: (key: string): string | null => {
-      const row = db.query<{ value: string }, { key: string }>("SELECT value FROM settings WHERE key = $key").get({ key });
+      const row = readOne.get({ key });
       return row ? (JSON.parse(row.value) as string) : null;
     },
     setRaw: (key: string, value: string | null) => {
