@@ -19,6 +19,10 @@ import { assetRoutes } from "./assets/routes";
 import { errorHandler } from "./plugins/errors";
 import { adminRoutes } from "./admin";
 import { mediaRoutes } from "./media/routes";
+import { startOutboxSender } from "./tracking/sender";
+import { pixelTokenRepo } from "./tracking/sender-tokens";
+import { eventRoutes } from "./tracking/routes";
+import { deliveryLog } from "./tracking/log";
 
 export interface AppDeps {
   config: Config;
@@ -31,7 +35,19 @@ export function createApp({ config, db, clock = Date.now }: AppDeps) {
   const links = linkService(db, clock);
   const settings = settingsService(db, config);
   const tokens = tokenRepo(db);
-  const writer = new EventWriter(databasePath(config.dataDir));
+  const pixelTokens = pixelTokenRepo(db);
+  const sender = startOutboxSender({
+    db,
+    graphUrl: config.metaGraphUrl,
+    apiVersion: config.metaApiVersion,
+    testEventCode: () => settings.get().testEventCode,
+    tokenFor: (pixelId) => {
+      const s = settings.get();
+      return (s.pixelId === pixelId && s.accessToken) || pixelTokens.linkToken(pixelId);
+    },
+    clock,
+  });
+  const writer = new EventWriter(databasePath(config.dataDir), () => sender.notify());
   const recorder = trafficRecorder({ links, writer, tracking: metaTracking(settings, clock), clock });
   const health = db.query<{ ok: number }, []>("SELECT 1 AS ok");
 
@@ -59,6 +75,7 @@ export function createApp({ config, db, clock = Date.now }: AppDeps) {
     })
     .use(assetRoutes)
     .use(apiRoutes({ envToken: config.apiToken, tokens, links, stats: linkStats(db, clock), clock }))
+    .use(eventRoutes({ envToken: config.apiToken, tokens, log: deliveryLog(db), clock }))
     .use(mediaRoutes({ dataDir: config.dataDir }))
     .use(adminRoutes({ config, db, links, settings, tokens, clock }));
 
@@ -66,7 +83,10 @@ export function createApp({ config, db, clock = Date.now }: AppDeps) {
     app,
     links,
     settings,
-    /** Commits queued writes and stops the write thread; the caller closes the database. */
-    close: () => writer.close(),
+    /** Commits queued writes, stops the write thread and lets in-flight CAPI requests record their answers; the caller closes the database. */
+    close: async () => {
+      await writer.close();
+      await sender.stop();
+    },
   };
 }

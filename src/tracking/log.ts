@@ -33,9 +33,11 @@ export function deliveryLog(db: Database) {
   const byStatus = db.query<DeliveryRow, { status: string; limit: number; before: number }>(
     `${select} WHERE e.status = $status AND e.id < $before ORDER BY e.id DESC LIMIT $limit`);
   const byEventId = db.query<DeliveryRow, { eventId: string }>(`${select} WHERE e.event_id = $eventId ORDER BY e.id`);
-  const counts = db.query<{ status: DeliveryStatus; n: number }, []>("SELECT status, COUNT(*) AS n FROM capi_events GROUP BY status");
+  // Kept by triggers (migration 003): no COUNT(*) over raw events in a request.
+  const counts = db.query<{ status: DeliveryStatus; n: number }, []>("SELECT status, n FROM capi_counts");
   const paused = db.query<{ pixelId: string; pausedAt: number; reason: string | null }, []>(
     "SELECT pixel_id AS pixelId, paused_at AS pausedAt, pause_reason AS reason FROM pixel_state WHERE paused_at IS NOT NULL");
+  const acked = db.query<{ n: number }, { eventId: string }>("SELECT COUNT(*) AS n FROM browser_acks WHERE event_id = $eventId");
   const expiringSoon = db.query<{ n: number }, { before: number }>(
     "SELECT COUNT(*) AS n FROM capi_events WHERE status = 'pending' AND event_time < $before");
 
@@ -48,6 +50,8 @@ export function deliveryLog(db: Database) {
       return (opts.status ? byStatus.all({ status: opts.status, limit, before }) : all.all({ limit, before })).map(fix);
     },
     forEventId: (eventId: string) => byEventId.all({ eventId }).map(fix),
+    /** Did the page's Pixel report firing this event id, whether or not a server event exists for it? */
+    browserFired: (eventId: string) => acked.get({ eventId })!.n > 0,
     counters(): Record<DeliveryStatus, number> {
       const out = { pending: 0, sent: 0, failed: 0, expired: 0 };
       for (const c of counts.all()) out[c.status] = c.n;
