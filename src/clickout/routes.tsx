@@ -16,10 +16,13 @@ import { mapError } from "../plugins/errors";
  */
 export const clickOutRoutes = ({ config, recorder }: { config: Config; recorder: TrafficRecorder }) =>
   new Elysia({ name: "clickout" }).onError(mapError).get("/:slug/go/:key", async ({ params, query, request, server, set }) => {
-    const client = { ip: clientIp(request, server as Server<unknown> | null, config.trustProxy), userAgent: request.headers.get("user-agent") ?? "" };
-    const base = baseUrl(request, config.publicUrl, config.trustProxy);
+    // The address and base URL are read only if a tracked event needs them.
+    const client = {
+      get ip() { return clientIp(request, server as Server<unknown> | null, config.trustProxy); },
+      userAgent: request.headers.get("user-agent") ?? "",
+    };
     try {
-      const dest = await recorder.recordClick(params.slug, params.key, request, query, client, base);
+      const dest = await recorder.recordClick(params.slug, params.key, request, query, client, () => baseUrl(request, config.publicUrl, config.trustProxy));
       return new Response(null, { status: 302, headers: { location: dest.url, "cache-control": "no-store" } });
     } catch (err) {
       if (!(err instanceof WriteFailedError)) throw err;

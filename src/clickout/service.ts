@@ -108,9 +108,9 @@ export function trafficRecorder(deps: { links: LinkService; writer: EventWriter;
     },
 
     /** Records a click-out and answers the stored destination, only after the click is committed. */
-    async recordClick(slug: string, key: string, request: Request, query: Query, client: ClientInfo, base: string): Promise<Destination> {
+    async recordClick(slug: string, key: string, request: Request, query: Query, client: ClientInfo, baseOf: () => string): Promise<Destination> {
       const link = links.resolvePublished(slug);
-      const dest = link && (link.byKey.get(key) ?? featuredDestination(link, key, base, links));
+      const dest = link && (link.byKey.get(key) ?? featuredDestination(link, key, baseOf(), links));
       if (!link || !dest) throw notFound("No such link or destination");
       const ts = clock();
       const referer = request.headers.get("referer");
@@ -119,7 +119,11 @@ export function trafficRecorder(deps: { links: LinkService; writer: EventWriter;
         link, dest, ts, client, request, kind,
         eventId: acceptEventId(query.eid) ?? newEventId(ts),
         // The page the fan was on: its own Referer when it is one of our pages, else the link's URL.
-        pageUrl: referer && referer.startsWith(`${base}/${slug}`) ? referer : `${base}/${slug}`,
+        // A getter: only a tracked click needs it, and the base URL costs a URL parse.
+        get pageUrl() {
+          const base = baseOf();
+          return referer && referer.startsWith(`${base}/${slug}`) ? referer : `${base}/${slug}`;
+        },
         ...(kind === "human" ? trackingFor(link, request, undefined, ts, false, false) : { plan: null, identity: null, consented: false }),
       };
       const ref = typeof query.ref === "string" && query.ref !== "" ? query.ref.slice(0, 200) : null;

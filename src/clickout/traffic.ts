@@ -38,7 +38,20 @@ export function trafficKind(method: string, headers: Headers, ua: string): Traff
 
 export type Device = "mobile" | "tablet" | "desktop" | "other";
 
+const devices = new Map<string, Device>();
+
+/** The device class of a user agent, remembered like the bot verdicts. */
 export function deviceClass(ua: string): Device {
+  let d = devices.get(ua);
+  if (d === undefined) {
+    d = classifyDevice(ua);
+    if (devices.size >= 5000) devices.clear();
+    devices.set(ua, d);
+  }
+  return d;
+}
+
+function classifyDevice(ua: string): Device {
   if (/iPad|Tablet|PlayBook|Silk|(Android(?!.*Mobile))/i.test(ua)) return "tablet";
   if (/Mobi|iPhone|iPod|Android|IEMobile|Opera Mini|BlackBerry/i.test(ua)) return "mobile";
   if (/Windows|Macintosh|X11|Linux|CrOS/i.test(ua)) return "desktop";
