@@ -43,7 +43,7 @@ export class AdminClient {
       return this.t.req(path, { method: "POST", headers: { cookie: this.cookie }, body: fields });
     }
     const all = { _csrf: this.csrf, ...fields };
-    if (opts.multipart || Object.values(all).some((v) => v instanceof Blob)) {
+    if (opts.multipart || Object.values(all).some((v) => (v as unknown) instanceof Blob)) {
       const fd = new FormData();
       for (const [k, v] of Object.entries(all)) fd.set(k, v);
       return this.t.req(path, { method: "POST", headers: { cookie: this.cookie }, body: fd });

@@ -55,7 +55,7 @@ export const DashboardPage = ({ shell, links, query, alerts, total, notice }: { 
               <th scope="col" class="num">Views</th>
               <th scope="col" class="num">Click-outs</th>
               <th scope="col" class="num">CTR</th>
-              <th scope="col"><span class="visually-hidden">Actions</span></th>
+              <th scope="col" class="actions"><span class="visually-hidden">Actions</span></th>
             </tr>
           </thead>
           <tbody>

@@ -21,7 +21,7 @@ export interface LinkFormProps {
   serviceOf: (id: string | null) => ServiceInfo | null;
 }
 
-const ServiceTag = ({ info }: { info: ServiceInfo | null }) => (
+const ServiceTag = ({ info, url }: { info: ServiceInfo | null; url: string }) => (
   <span class="svc" data-svc>
     {info ? (
       <>
@@ -29,7 +29,7 @@ const ServiceTag = ({ info }: { info: ServiceInfo | null }) => (
         <span safe>{info.name}</span>
       </>
     ) : (
-      <span class="muted">Paste a URL</span>
+      <span class="muted">{url.trim() ? "Other link" : "Paste a URL"}</span>
     )}
   </span>
 );
@@ -52,11 +52,11 @@ const DestRowView = ({ prefix, i, row, errors, serviceOf, withLabel }: { prefix:
   <li class="dest-row" data-row>
     <div class="dest-head">
       <strong class="num" safe>{String(i + 1)}</strong>
-      <ServiceTag info={serviceOf(row.service)} />
+      <ServiceTag info={serviceOf(row.service)} url={row.url} />
     </div>
     <div class={withLabel ? "grid dest-fields" : "dest-fields"}>
       <Field label="URL" name={`${prefix}-${i}-url`} value={row.url} type="url" inputmode="url" placeholder="https://open.spotify.com/…" errors={errors} attrs={{ "data-detect": "" }} />
-      {withLabel ? <Field label="Label (for other links)" name={`${prefix}-${i}-label`} value={row.label} placeholder="Merch" errors={errors} /> : ""}
+      {withLabel ? <Field label="Label (for other links)" name={`${prefix}-${i}-label`} value={row.label} placeholder="optional, e.g. Merch" errors={errors} /> : ""}
     </div>
     <RowTools prefix={prefix} i={i} />
   </li>
