@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import type { Browser, Request as PwRequest } from "playwright-core";
 import { eventually, release, startApp, type TestApp } from "./helpers";
+
+// Headless Chromium says "HeadlessChrome", which isbot rightly calls a bot: browse as a phone.
+const FAN_UA = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Mobile Safari/537.36";
 import { startFakeGraph, type FakeGraph } from "./fake-graph";
 import { launchBrowser, newContext, screenshot } from "./browser";
 
@@ -41,6 +44,7 @@ describe("Pixel and Conversions API in a real browser", () => {
     const pixelHits: { ev: string; eid: string }[] = [];
     const context = await newContext(browser, {
       viewport: { width: 390, height: 844 },
+      userAgent: FAN_UA,
       external: (url) => {
         if (url.href.startsWith("https://connect.facebook.net/en_US/fbevents.js")) return { contentType: "text/javascript", body: STUB_PIXEL };
         if (url.hostname === "www.facebook.com" && url.pathname === "/tr") {
@@ -92,7 +96,7 @@ describe("Pixel and Conversions API in a real browser", () => {
   }, 30_000);
 
   it("still counts the click on the server when the Pixel is blocked", async () => {
-    const context = await newContext(browser, { external: () => false });
+    const context = await newContext(browser, { external: () => false, userAgent: FAN_UA });
     const page = await context.newPage();
     await page.goto(`${t.base}/night-drive`);
     const leaving = page.waitForRequest((r) => r.url().startsWith("https://music.apple.com/"));
