@@ -23,6 +23,7 @@ import { startOutboxSender } from "./tracking/sender";
 import { pixelTokenRepo } from "./tracking/sender-tokens";
 import { eventRoutes } from "./tracking/routes";
 import { deliveryLog } from "./tracking/log";
+import { scheduleBackups } from "./ops/scheduled-backups";
 
 export interface AppDeps {
   config: Config;
@@ -50,6 +51,8 @@ export function createApp({ config, db, clock = Date.now }: AppDeps) {
   const writer = new EventWriter(databasePath(config.dataDir), () => sender.notify());
   const recorder = trafficRecorder({ links, writer, tracking: metaTracking(settings, clock), clock });
   const health = db.query<{ ok: number }, []>("SELECT 1 AS ok");
+
+  const backups = scheduleBackups({ dataDir: config.dataDir, intervalHours: config.backupIntervalHours, keep: config.backupKeep, clock });
 
   const app = new Elysia()
     // The two hot paths come first: global plugins registered later add per-request work they do not need.
@@ -85,6 +88,7 @@ export function createApp({ config, db, clock = Date.now }: AppDeps) {
     settings,
     /** Commits queued writes, stops the write thread and lets in-flight CAPI requests record their answers; the caller closes the database. */
     close: async () => {
+      await backups.stop();
       await writer.close();
       await sender.stop();
     },

@@ -1,6 +1,7 @@
 import { mkdirSync, accessSync, constants } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
+import { LOG_LEVELS, type LogLevel } from "./log";
 
 const optionalText = z
   .string()
@@ -55,6 +56,21 @@ export const ConfigSchema = z.object({
     .regex(/^v\d+\.\d+$/, "must look like v26.0")
     .default("v26.0"),
   TRUST_PROXY: boolFlag.default(false),
+  BACKUP_INTERVAL_HOURS: z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?$/, "must be a number of hours from 0 (off) to 8760")
+    .transform(Number)
+    .refine((n) => n <= 8760, "must be a number of hours from 0 (off) to 8760")
+    .default(0),
+  BACKUP_KEEP: z
+    .string()
+    .trim()
+    .regex(/^\d+$/, "must be a whole number from 1 to 1000")
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= 1000, "must be a whole number from 1 to 1000")
+    .default(7),
+  LOG_LEVEL: z.enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(", ")}`).default("info"),
 });
 
 export type Config = {
@@ -70,6 +86,11 @@ export type Config = {
   metaGraphUrl: string;
   metaApiVersion: string;
   trustProxy: boolean;
+  /** Hours between scheduled backups into DATA_DIR/backups; 0 = off. */
+  backupIntervalHours: number;
+  /** How many scheduled backups to keep. */
+  backupKeep: number;
+  logLevel: LogLevel;
 };
 
 export class ConfigError extends Error {}
@@ -110,5 +131,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metaGraphUrl: c.META_GRAPH_URL,
     metaApiVersion: c.META_API_VERSION,
     trustProxy: c.TRUST_PROXY,
+    backupIntervalHours: c.BACKUP_INTERVAL_HOURS,
+    backupKeep: c.BACKUP_KEEP,
+    logLevel: c.LOG_LEVEL,
   };
 }

@@ -1,6 +1,10 @@
 import { ConfigError, loadConfig } from "./config";
 import { openDatabase } from "./db/open";
 import { createApp } from "./app";
+import { isCommand, runCommand } from "./ops/cli";
+
+// `outro backup <file>` / `outro restore <file>` run and exit; they never start the server.
+if (isCommand(process.argv[2])) process.exit(await runCommand(process.argv.slice(2)));
 
 function fail(message: string): never {
   console.error(`outro: ${message}`);
