@@ -24,6 +24,8 @@ import { pixelTokenRepo } from "./tracking/sender-tokens";
 import { eventRoutes } from "./tracking/routes";
 import { deliveryLog } from "./tracking/log";
 import { scheduleBackups } from "./ops/scheduled-backups";
+import { metricsRoutes } from "./ops/metrics";
+import { securityHeadersFor } from "./plugins/security";
 
 export interface AppDeps {
   config: Config;
@@ -53,6 +55,7 @@ export function createApp({ config, db, clock = Date.now }: AppDeps) {
   const health = db.query<{ ok: number }, []>("SELECT 1 AS ok");
 
   const backups = scheduleBackups({ dataDir: config.dataDir, intervalHours: config.backupIntervalHours, keep: config.backupKeep, clock });
+  const securityHeaders = securityHeadersFor(config);
 
   const app = new Elysia()
     // The two hot paths come first: global plugins registered later add per-request work they do not need.
@@ -80,7 +83,8 @@ export function createApp({ config, db, clock = Date.now }: AppDeps) {
     .use(apiRoutes({ envToken: config.apiToken, tokens, links, stats: linkStats(db, clock), clock }))
     .use(eventRoutes({ envToken: config.apiToken, tokens, log: deliveryLog(db), clock }))
     .use(mediaRoutes({ dataDir: config.dataDir }))
-    .use(adminRoutes({ config, db, links, settings, tokens, clock }));
+    .use(adminRoutes({ config, db, links, settings, tokens, clock }))
+    .use(metricsRoutes({ envToken: config.apiToken, tokens, clock, securityHeaders, traffic: writer.committed, delivery: deliveryLog(db), startedAt: clock() }));
 
   return {
     app,

@@ -23,9 +23,9 @@ setDefaultTimeout(30_000);
 
 const PHONE = { width: 390, height: 844 };
 
-async function open(env: Record<string, string> = { ADMIN_PASSWORD }, viewport?: { width: number; height: number }): Promise<Page> {
+async function open(env: Record<string, string> = { ADMIN_PASSWORD }, viewport?: { width: number; height: number }, javaScriptEnabled = true): Promise<Page> {
   t = await startApp(env);
-  context = await newContext(browser, { viewport });
+  context = await newContext(browser, { viewport, javaScriptEnabled });
   const page = await context.newPage();
   page.setDefaultTimeout(5000);
   return page;
@@ -135,6 +135,23 @@ describe("admin in a browser: links", () => {
     await page.waitForURL(/\/admin\?deleted=/);
     expect(await page.textContent(".alert.ok")).toContain("Deleted");
     expect((await t!.api("GET", "/api/links/night-drive")).status).toBe(404);
+  });
+
+  it("adds, reorders and removes destinations with JavaScript off", async () => {
+    const page = await open({ ADMIN_PASSWORD }, undefined, false);
+    await t!.createLink(release("night-drive"));
+    await signIn(page);
+    await page.goto(`${t!.base}/admin/links/night-drive`);
+    await page.click("text=Add a link");
+    await page.fill('input[name="dest-3-url"]', "https://tidal.com/browse/track/1");
+    await page.fill('input[name="dest-3-pos"]', "0");
+    await page.check('input[name="dest-0-remove"]');
+    // Enter in a text field saves (the first submit button is "Save"), it does not add a row.
+    await page.press('input[name="title"]', "Enter");
+    await page.waitForURL(/saved=1$/);
+    expect(await page.locator('.svc:has-text("TIDAL"), .svc:has-text("Tidal")').count()).toBe(1);
+    const link = await (await t!.api("GET", "/api/links/night-drive")).json();
+    expect(link.destinations.map((d: { key: string }) => d.key)).toEqual(["tidal", "apple-music", "merch"]);
   });
 
   it("uploads good artwork and refuses a bad file", async () => {

@@ -23,6 +23,8 @@ export interface ContextOptions {
   external?: (url: URL) => { status?: number; contentType?: string; body: string } | false;
   viewport?: { width: number; height: number };
   userAgent?: string;
+  /** false to prove a page works without scripts. */
+  javaScriptEnabled?: boolean;
 }
 
 /**
@@ -34,6 +36,7 @@ export async function newContext(browser: Browser, opts: ContextOptions = {}): P
     viewport: opts.viewport ?? { width: 1200, height: 900 },
     ...(opts.userAgent ? { userAgent: opts.userAgent } : {}),
     acceptDownloads: true,
+    javaScriptEnabled: opts.javaScriptEnabled ?? true,
   });
   await context.route("**/*", (route) => {
     const url = new URL(route.request().url());

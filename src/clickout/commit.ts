@@ -1,7 +1,7 @@
 import type { Database } from "bun:sqlite";
-import type { EventRecord } from "./records";
+import type { EventRecord, Tally } from "./records";
 
-export type BatchCommit = (records: EventRecord[]) => { inserted: number; events: number };
+export type BatchCommit = (records: EventRecord[]) => { inserted: number; events: number; tally: Tally };
 
 /**
  * One transaction per batch: each click or view row (a repeated event id adds nothing: no second
@@ -29,6 +29,7 @@ export function batchCommitter(db: Database): BatchCommit {
   return db.transaction((records: EventRecord[]) => {
     let inserted = 0;
     let events = 0;
+    const tally: Tally = [0, 0, 0, 0];
     // One rollup upsert per (link, hour, metric, destination) in the batch, not one per record.
     const counts = new Map<string, { linkId: number; hour: number; t: string; destKey: string; humans: number; others: number }>();
     for (const r of records) {
@@ -48,11 +49,12 @@ export function batchCommitter(db: Database): BatchCommit {
       if (!n) counts.set(key, (n = { linkId: r.linkId, hour: h, t: r.t, destKey: r.destKey, humans: 0, others: 0 }));
       if (r.kind === "human") n.humans++;
       else n.others++;
+      tally[(r.t === "click" ? 2 : 0) + (r.kind === "human" ? 0 : 1)]++;
       for (const e of r.events) {
         events += enqueue.run(r.ts, e.pixelId, r.linkId, e.eventName, e.eventId, e.eventTime, e.payload).changes;
       }
     }
     for (const n of counts.values()) bump.run(n.linkId, n.hour, n.t, n.destKey, n.humans, n.others);
-    return { inserted, events };
+    return { inserted, events, tally };
   });
 }

@@ -27,5 +27,7 @@ export interface EventRecord {
 
 /** records is JSON: a string crosses to the worker about three times faster than a structured clone. */
 export type WriterRequest = { type: "batch"; id: number; records: string } | { type: "close"; id: number };
-export type WriterReply = { id: number; ok: true; inserted: number; events: number } | { id: number; ok: false; error: string };
+/** What a batch added, for /metrics: [page views by fans, other page views, click-outs by fans, other click-outs]. */
+export type Tally = [number, number, number, number];
+export type WriterReply = { id: number; ok: true; inserted: number; events: number; tally?: Tally } | { id: number; ok: false; error: string };
 export type WriterInit = { type: "init"; path: string };

@@ -39,7 +39,7 @@ const RowTools = ({ prefix, i }: { prefix: string; i: number }) => (
     <input type="hidden" name={`${prefix}-${i}-present`} value="1" />
     <label class="pos">
       <span>Position</span>
-      <input type="number" name={`${prefix}-${i}-pos`} value={String(i + 1)} min="1" max="99" inputmode="numeric" />
+      <input type="number" name={`${prefix}-${i}-pos`} value={String(i + 1)} step="any" inputmode="decimal" />
     </label>
     <label class="remove">
       <input type="checkbox" name={`${prefix}-${i}-remove`} value="on" />
