@@ -8,6 +8,8 @@ import { WriteFailedError } from "./writer";
 import { acceptEventId } from "./event-id";
 import { MessagePage } from "../../views/pages/not-found";
 import { mapError } from "../plugins/errors";
+import { latency, timed } from "../ops/latency";
+import { log, requestId } from "../log";
 
 /**
  * GET /{slug}/go/{key}: record the click, then 302 to the stored URL. This is the hottest path,
@@ -16,6 +18,7 @@ import { mapError } from "../plugins/errors";
  */
 export const clickOutRoutes = ({ config, recorder }: { config: Config; recorder: TrafficRecorder }) =>
   new Elysia({ name: "clickout" }).onError(mapError).get("/:slug/go/:key", async ({ params, query, request, server, set }) => {
+    const started = performance.now();
     // The address and base URL are read only if a tracked event needs them.
     const client = {
       get ip() { return clientIp(request, server as Server<unknown> | null, config.trustProxy); },
@@ -23,11 +26,13 @@ export const clickOutRoutes = ({ config, recorder }: { config: Config; recorder:
     };
     try {
       const dest = await recorder.recordClick(params.slug, params.key, request, query, client, () => baseUrl(request, config.publicUrl, config.trustProxy));
-      return new Response(null, { status: 302, headers: { location: dest.url, "cache-control": "no-store" } });
+      return timed(latency.clickout, started, new Response(null, { status: 302, headers: { location: dest.url, "cache-control": "no-store" } }));
     } catch (err) {
       if (!(err instanceof WriteFailedError)) throw err;
       // Nothing unrecorded is answered with a redirect; the fan is asked to try again.
-      console.error(JSON.stringify({ level: "error", msg: "click not recorded", error: err.message }));
+      const reqId = requestId(request);
+      log.error({ reqId, err }, "click not recorded");
+      set.headers["x-request-id"] = reqId;
       set.status = 503;
       set.headers["content-type"] = "text/html; charset=utf-8";
       set.headers["retry-after"] = "1";

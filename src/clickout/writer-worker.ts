@@ -4,11 +4,11 @@
 import { Database } from "bun:sqlite";
 import { applyPragmas } from "../db/open";
 import type { EventRecord, WriterInit, WriterReply, WriterRequest } from "./records";
-import { batchCommitter } from "./commit";
+import { batchCommitter, type BatchCommit } from "./commit";
 
 declare const self: Worker;
 
-let commit: ((records: EventRecord[]) => { inserted: number; events: number }) | null = null;
+let commit: BatchCommit | null = null;
 let db: Database | null = null;
 
 function open(path: string) {

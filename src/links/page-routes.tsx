@@ -11,18 +11,13 @@ import { BioHubPage } from "../../views/pages/bio-hub";
 import { NotFoundPage } from "../../views/pages/not-found";
 import { TrackingScripts } from "../../views/components/tracking-scripts";
 import type { Config } from "../config";
-import { SECURITY_HEADERS, pageCsp } from "../plugins/security";
+import { securityHeadersFor, pageCsp } from "../plugins/security";
 import { mapError } from "../plugins/errors";
 import { PAGE_JS_URL } from "../assets/routes";
 import type { PixelPlan } from "../tracking/pixel";
 import { contentName } from "../tracking/server-events";
+import { latency, timed } from "../ops/latency";
 
-const PAGE_HEADERS = {
-  ...SECURITY_HEADERS,
-  "content-type": "text/html; charset=utf-8",
-  // Every view has its own event id, so a page must never come from a cache.
-  "cache-control": "private, no-store",
-};
 const UNTRACKED_CSP = pageCsp(null);
 
 /** Where the per-view parts go in a cached page; letters and underscores survive escaping. */
@@ -72,8 +67,15 @@ function pageCache(links: LinkService) {
 /** The public pages: a release smart link or a bio hub at /{slug}. */
 export const pageRoutes = ({ config, links, recorder }: PageDeps) => {
   const template = pageCache(links);
+  const pageHeaders = {
+    ...securityHeadersFor(config),
+    "content-type": "text/html; charset=utf-8",
+    // Every view has its own event id, so a page must never come from a cache.
+    "cache-control": "private, no-store",
+  };
   return new Elysia({ name: "pages" }).onError(mapError).get("/:slug", async ({ params, query, request, server, set }) => {
-    Object.assign(set.headers, PAGE_HEADERS);
+    const started = performance.now();
+    Object.assign(set.headers, pageHeaders);
     const link = links.resolvePublished(params.slug);
     if (!link) {
       set.status = 404;
@@ -88,11 +90,11 @@ export const pageRoutes = ({ config, links, recorder }: PageDeps) => {
     const carry = Bun.escapeHTML(carryQuery(utmFrom(query), ref));
     if (!view.plan) {
       set.headers["content-security-policy"] = UNTRACKED_CSP;
-      return fillTemplate(template(link, base, null), { [CARRY]: carry });
+      return timed(latency.page, started, fillTemplate(template(link, base, null), { [CARRY]: carry }));
     }
     const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64url");
     set.headers["content-security-policy"] = pageCsp(nonce);
     if (view.cookies.length) set.headers["set-cookie"] = view.cookies as unknown as string;
-    return fillTemplate(template(link, base, view.plan), { [CARRY]: carry, [NONCE]: nonce, [VIEW]: view.eventId });
+    return timed(latency.page, started, fillTemplate(template(link, base, view.plan), { [CARRY]: carry, [NONCE]: nonce, [VIEW]: view.eventId }));
   });
 };

@@ -1,6 +1,7 @@
 import { Elysia } from "elysia";
 import { AppError } from "../errors";
 import { SECURITY_HEADERS } from "./security";
+import { log, requestId } from "../log";
 import { MessagePage, NotFoundPage } from "../../views/pages/not-found";
 
 type Fields = Record<string, string>;
@@ -17,10 +18,10 @@ function validationFields(error: unknown): Fields {
 
 const isApi = (request: Request) => new URL(request.url).pathname.startsWith("/api/");
 
-const json = (status: number, code: string, message: string, fields?: Fields) =>
-  new Response(JSON.stringify({ error: { code, message, ...(fields && Object.keys(fields).length ? { fields } : {}) } }), {
+const json = (status: number, code: string, message: string, fields?: Fields, reqId?: string) =>
+  new Response(JSON.stringify({ error: { code, message, ...(fields && Object.keys(fields).length ? { fields } : {}), ...(reqId ? { requestId: reqId } : {}) } }), {
     status,
-    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" },
+    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...(reqId ? { "x-request-id": reqId } : {}) },
   });
 
 /**
@@ -33,6 +34,7 @@ export function mapError({ code, error, request, set }: { code: string | number;
   let errCode = "internal";
   let message = "Something went wrong on our side.";
   let fields: Fields | undefined;
+  let reqId: string | undefined;
 
   // A domain error thrown while parsing (the body size check) arrives wrapped in Elysia's ParseError.
   const domain = error instanceof AppError ? error : (error as { cause?: unknown })?.cause instanceof AppError ? ((error as { cause: AppError }).cause) : null;
@@ -58,10 +60,13 @@ export function mapError({ code, error, request, set }: { code: string | number;
     errCode = "bad_cookie";
     message = "A cookie was tampered with.";
   } else {
-    console.error(JSON.stringify({ level: "error", msg: "unhandled error", path: new URL(request.url).pathname, error: String((error as Error)?.stack ?? error) }));
+    // The id goes in the log line and the answer, so a user's report leads to the line.
+    reqId = requestId(request);
+    log.error({ reqId, method: request.method, path: new URL(request.url).pathname, code, err: error }, "unhandled error");
   }
 
-  if (api) return json(status, errCode, message, fields);
+  if (api) return json(status, errCode, message, fields, reqId);
+  if (reqId) set.headers["x-request-id"] = reqId;
   set.status = status;
   set.headers["content-type"] = "text/html; charset=utf-8";
   set.headers["cache-control"] = "no-store";

@@ -24,7 +24,22 @@ export function pageCsp(nonce: string | null): string {
   ].join("; ");
 }
 
-/** Scoped plugin: the routes of the instance that uses it get the security headers. */
-export const securityHeaders = new Elysia({ name: "security-headers" }).onAfterHandle({ as: "scoped" }, ({ set }) => {
-  Object.assign(set.headers, SECURITY_HEADERS);
-});
+/** Browsers that saw the site over https keep to https for a year. */
+export const HSTS = "max-age=31536000";
+
+/**
+ * The headers for this instance's HTML and API answers, computed once at startup: the shared
+ * ones, plus HSTS when PUBLIC_URL is https (over plain http a browser ignores it anyway).
+ */
+export function securityHeadersFor(config: { publicUrl?: string }): Record<string, string> {
+  return config.publicUrl?.startsWith("https:") ? { ...SECURITY_HEADERS, "strict-transport-security": HSTS } : SECURITY_HEADERS;
+}
+
+/** Scoped plugin: the routes of the instance that uses it get these headers. */
+export const securityHeadersPlugin = (headers: Record<string, string>) =>
+  new Elysia({ name: "security-headers", seed: Object.keys(headers).length }).onAfterHandle({ as: "scoped" }, ({ set }) => {
+    Object.assign(set.headers, headers);
+  });
+
+/** The shared headers without HSTS (see securityHeadersFor for the config-dependent set). */
+export const securityHeaders = securityHeadersPlugin(SECURITY_HEADERS);
