@@ -80,7 +80,7 @@ export function createApp({ config, db, clock = Date.now }: AppDeps) {
       return health.get()?.ok === 1 ? { status: "ok" } : { status: "error" };
     })
     .use(assetRoutes)
-    .use(apiRoutes({ envToken: config.apiToken, tokens, links, stats: linkStats(db, clock), clock }))
+    .use(apiRoutes({ envToken: config.apiToken, tokens, links, stats: linkStats(db, clock), clock, securityHeaders }))
     .use(eventRoutes({ envToken: config.apiToken, tokens, log: deliveryLog(db), clock }))
     .use(mediaRoutes({ dataDir: config.dataDir }))
     .use(adminRoutes({ config, db, links, settings, tokens, clock }))
