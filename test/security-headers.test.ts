@@ -32,7 +32,7 @@ describe("security headers", () => {
   });
 
   it("sends no HSTS without an https PUBLIC_URL", async () => {
-    for (const env of [{}, { PUBLIC_URL: "http://music.example" }]) {
+    for (const env of [{}, { PUBLIC_URL: "http://music.example" }] as Record<string, string>[]) {
       const app = await startApp(env);
       try {
         await app.createLink(release());
