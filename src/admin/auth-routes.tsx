@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Server } from "bun";
 import { clientIp } from "../plugins/client";
 import { adminContext, fieldErrors, formText, type AdminKit } from "./context";
-import { FORM_COOKIE, SESSION_COOKIE, randomToken, tokenMatches } from "./auth";
+import { FORM_COOKIE, SESSION_COOKIE, SESSION_TTL_MS, addCookie, cookieHeader, randomToken, readCookie, tokenMatches } from "./auth";
 import { FormExpiredPage, SetupDonePage, SetupPage, SignInPage } from "../../views/admin/sign-in";
 
 const SetupForm = z
@@ -13,65 +13,64 @@ const SetupForm = z
   })
   .refine((f) => f.password === f.confirm, { path: ["confirm"], message: "the two passwords differ" });
 
-type Cookies = Record<string, { value?: unknown; set(o: object): unknown; remove(): unknown }>;
+type Set = { headers: Record<string, unknown>; status?: number | string };
 
 /** Sign-in, one-time setup and sign-out. */
 export const authRoutes = (kit: AdminKit) => {
-  const cookieBase = { httpOnly: true, path: "/admin", secure: kit.secureCookies } as const;
+  const secure = kit.secureCookies;
 
   /** A fresh token for the signed-out forms, paired with a cookie (double submit). */
-  const formToken = (cookie: Cookies) => {
+  const formToken = (set: Set) => {
     const token = randomToken(24);
-    cookie[FORM_COOKIE]!.set({ ...cookieBase, value: token, sameSite: "strict", maxAge: 3600 });
+    addCookie(set, cookieHeader(FORM_COOKIE, token, { maxAge: 3600, sameSite: "Strict", secure }));
     return token;
   };
-  const formTokenOk = (cookie: Cookies, body: unknown) => tokenMatches(formText(body)("_csrf", 200), cookie[FORM_COOKIE]?.value as string | undefined);
+  const formTokenOk = (request: Request, body: unknown) => tokenMatches(formText(body)("_csrf", 200), readCookie(request, FORM_COOKIE));
 
-  const signIn = (cookie: Cookies) => {
+  const signIn = (set: Set) => {
     const { token } = kit.sessions.create();
-    cookie[SESSION_COOKIE]!.set({ ...cookieBase, value: token, sameSite: "lax", maxAge: Math.floor(7 * 24 * 3600) });
-    cookie[FORM_COOKIE]!.set({ ...cookieBase, value: "", sameSite: "strict", maxAge: 0 });
+    addCookie(set, cookieHeader(SESSION_COOKIE, token, { maxAge: SESSION_TTL_MS / 1000, sameSite: "Lax", secure }));
+    addCookie(set, cookieHeader(FORM_COOKIE, "", { maxAge: 0, sameSite: "Strict", secure }));
   };
+  const ipOf = (request: Request, server: unknown) => clientIp(request, server as Server<unknown> | null, kit.config.trustProxy);
 
   return new Elysia({ prefix: "/admin" })
     .use(adminContext(kit))
-    .get("/login", ({ cookie, session, redirect, request, server }) => {
+    .get("/login", ({ session, redirect, request, server, set }) => {
       if (kit.password.needsSetup()) return redirect("/admin/setup", 303);
       if (session) return redirect("/admin", 303);
-      const wait = kit.limiter.retryAfter(clientIp(request, server as Server<unknown> | null, kit.config.trustProxy));
-      return <SignInPage formToken={formToken(cookie as Cookies)} blockedMinutes={wait ? Math.ceil(wait / 60_000) : undefined} />;
+      const wait = kit.limiter.retryAfter(ipOf(request, server));
+      return <SignInPage formToken={formToken(set)} blockedMinutes={wait ? Math.ceil(wait / 60_000) : undefined} />;
     }, { admin: "open" })
-    .post("/login", async ({ cookie, body, set, redirect, request, server }) => {
-      const c = cookie as Cookies;
+    .post("/login", async ({ body, set, redirect, request, server }) => {
       if (kit.password.needsSetup()) return redirect("/admin/setup", 303);
-      if (!formTokenOk(c, body)) {
+      if (!formTokenOk(request, body)) {
         set.status = 403;
         return <FormExpiredPage back="/admin/login" />;
       }
-      const ip = clientIp(request, server as Server<unknown> | null, kit.config.trustProxy);
+      const ip = ipOf(request, server);
       const wait = kit.limiter.retryAfter(ip);
       if (wait) {
         set.status = 429;
         set.headers["retry-after"] = String(Math.ceil(wait / 1000));
-        return <SignInPage formToken={formToken(c)} blockedMinutes={Math.ceil(wait / 60_000)} />;
+        return <SignInPage formToken={formToken(set)} blockedMinutes={Math.ceil(wait / 60_000)} />;
       }
       if (!(await kit.password.verify(formText(body)("password", 1000)))) {
         kit.limiter.fail(ip);
         set.status = 401;
-        return <SignInPage formToken={formToken(c)} error="That password is not right." />;
+        return <SignInPage formToken={formToken(set)} error="That password is not right." />;
       }
       kit.limiter.reset(ip);
-      signIn(c);
+      signIn(set);
       return redirect("/admin", 303);
     }, { admin: "open" })
-    .get("/setup", ({ cookie, set }) => {
+    .get("/setup", ({ set }) => {
       if (!kit.password.needsSetup()) return notFound(set);
-      return <SetupPage formToken={formToken(cookie as Cookies)} />;
+      return <SetupPage formToken={formToken(set)} />;
     }, { admin: "open" })
-    .post("/setup", async ({ cookie, body, set, redirect }) => {
-      const c = cookie as Cookies;
+    .post("/setup", async ({ body, set, redirect, request }) => {
       if (!kit.password.needsSetup()) return notFound(set);
-      if (!formTokenOk(c, body)) {
+      if (!formTokenOk(request, body)) {
         set.status = 403;
         return <FormExpiredPage back="/admin/setup" />;
       }
@@ -79,15 +78,15 @@ export const authRoutes = (kit: AdminKit) => {
       const parsed = SetupForm.safeParse({ password: text("password", 1000), confirm: text("confirm", 1000) });
       if (!parsed.success) {
         set.status = 422;
-        return <SetupPage formToken={formToken(c)} errors={fieldErrors(parsed.error.issues)} />;
+        return <SetupPage formToken={formToken(set)} errors={fieldErrors(parsed.error.issues)} />;
       }
       await kit.password.store(parsed.data.password);
-      signIn(c);
+      signIn(set);
       return redirect("/admin", 303);
     }, { admin: "open" })
-    .post("/logout", ({ session, cookie, redirect }) => {
+    .post("/logout", ({ session, set, redirect }) => {
       kit.sessions.remove(session!);
-      (cookie as Cookies)[SESSION_COOKIE]!.set({ ...cookieBase, value: "", sameSite: "lax", maxAge: 0 });
+      addCookie(set, cookieHeader(SESSION_COOKIE, "", { maxAge: 0, sameSite: "Lax", secure }));
       return redirect("/admin/login", 303);
     }, { admin: true });
 };

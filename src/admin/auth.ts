@@ -19,6 +19,34 @@ export interface Session {
   expiresAt: number;
 }
 
+/** One cookie from the request, read by hand so no framework inference is involved. */
+export function readCookie(request: Request, name: string): string | undefined {
+  const header = request.headers.get("cookie");
+  if (!header) return undefined;
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+export interface CookieOptions {
+  maxAge: number;
+  sameSite: "Lax" | "Strict";
+  secure: boolean;
+}
+
+/** A Set-Cookie value for the admin: HttpOnly, Path=/admin. Values are base64url, so they need no encoding. */
+export function cookieHeader(name: string, value: string, { maxAge, sameSite, secure }: CookieOptions): string {
+  return `${name}=${value}; Max-Age=${maxAge}; Path=/admin; HttpOnly; SameSite=${sameSite}${secure ? "; Secure" : ""}`;
+}
+
+/** Adds a Set-Cookie header to the response being built. */
+export function addCookie(set: { headers: Record<string, unknown> }, cookie: string) {
+  const current = set.headers["set-cookie"];
+  set.headers["set-cookie"] = Array.isArray(current) ? [...current, cookie] : typeof current === "string" ? [current, cookie] : [cookie];
+}
+
 export const randomToken = (bytes = 32) => Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString("base64url");
 
 /** Compares a submitted token with the expected one in constant time; empty never matches. */

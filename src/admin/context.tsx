@@ -4,11 +4,11 @@ import type { Config } from "../config";
 import type { LinkService } from "../links/service";
 import type { SettingsService } from "../settings/service";
 import type { TokenRepo } from "../api/tokens";
-import { SECURITY_HEADERS } from "../plugins/security";
+import { securityHeadersFor } from "../plugins/security";
 import { linkStats } from "../stats/service";
 import { deliveryLog } from "../tracking/log";
 import { mediaStore } from "../media/store";
-import { adminPassword, sessionStore, signInLimiter, tokenMatches, SESSION_COOKIE, type Session } from "./auth";
+import { adminPassword, readCookie, sessionStore, signInLimiter, tokenMatches, SESSION_COOKIE, type Session } from "./auth";
 import { bioRepo } from "./bio-repo";
 import { AdminMessage, type Shell } from "../../views/admin/layout";
 
@@ -33,6 +33,7 @@ export function adminKit({ config, db, links, settings, tokens, clock = Date.now
     bio: bioRepo(db),
     media: mediaStore(config.dataDir),
     secureCookies: config.publicUrl?.startsWith("https:") ?? false,
+    headers: adminHeaders(config),
   };
 }
 export type AdminKit = ReturnType<typeof adminKit>;
@@ -50,33 +51,41 @@ export const ADMIN_CSP = [
   "form-action 'self'",
 ].join("; ");
 
-export const ADMIN_HEADERS: Record<string, string> = {
-  ...SECURITY_HEADERS,
+/** Never cached, never indexed, the shared security headers (HSTS when PUBLIC_URL is https) and the strict CSP. */
+export const adminHeaders = (config: Config): Record<string, string> => ({
+  ...securityHeadersFor(config),
   "content-type": "text/html; charset=utf-8",
   "cache-control": "no-store",
   "x-robots-tag": "noindex, nofollow",
   "content-security-policy": ADMIN_CSP,
-};
+});
 
 /**
  * Macro plugin for admin routes. `{ admin: true }` needs a session (else a redirect to sign-in)
  * and, on POST, the session's CSRF token in the `_csrf` field; `{ admin: "open" }` only adds the
  * admin headers and the session if there is one. Nothing here runs for routes that do not opt in.
  */
-export const adminContext = (kit: AdminKit) =>
-  new Elysia().macro({
+export const adminContext = (kit: AdminKit) => {
+  const shellFor = (session: Session | null): Shell => ({ csrf: session?.csrf ?? null, testEventCode: session ? kit.settings.get().testEventCode : null });
+  return new Elysia().macro({
     admin: (kind: true | "open") => ({
-      resolve({ cookie, set }) {
-        Object.assign(set.headers, ADMIN_HEADERS);
-        const session = kit.sessions.find(cookie[SESSION_COOKIE]?.value as string | undefined);
-        const shell: Shell = { csrf: session?.csrf ?? null, testEventCode: session ? kit.settings.get().testEventCode : null };
-        return { session: session as Session | null, shell };
+      // Each hook reads the session itself and destructures its own parameters: Elysia infers what
+      // a handler uses from its source, and that must keep working in the minified single executable.
+      resolve({ request, set }) {
+        Object.assign(set.headers, kit.headers);
+        const session: Session | null = kit.sessions.find(readCookie(request, SESSION_COOKIE));
+        return { session, shell: shellFor(session) };
       },
-      beforeHandle(ctx) {
+      beforeHandle({ request, body, set, redirect }) {
         if (kind !== true) return;
-        const { session, shell, request, body, set, redirect } = ctx as typeof ctx & { session: Session | null; shell: Shell };
-        if (!session) return redirect(kit.password.needsSetup() ? "/admin/setup" : "/admin/login", 303);
+        const session = kit.sessions.find(readCookie(request, SESSION_COOKIE));
+        if (!session) {
+          Object.assign(set.headers, kit.headers);
+          return redirect(kit.password.needsSetup() ? "/admin/setup" : "/admin/login", 303);
+        }
+        const shell = shellFor(session);
         if (request.method === "POST" && !tokenMatches((body as Record<string, unknown> | null)?._csrf, session.csrf)) {
+          Object.assign(set.headers, kit.headers);
           set.status = 403;
           return (
             <AdminMessage shell={shell} title="Form expired" heading="This form could not be checked">
@@ -87,6 +96,7 @@ export const adminContext = (kit: AdminKit) =>
       },
     }),
   });
+};
 
 /** A form body as plain strings (files dropped); absent or odd values become "". */
 export function formText(body: unknown): (name: string, max?: number) => string {
