@@ -107,6 +107,7 @@ describe("admin sign-in", () => {
     const admin = await signedIn({ PUBLIC_URL: "https://music.example" }, { clock: () => now });
     const res = await new AdminClient(t!).signIn();
     expect(res.headers.getSetCookie().find((c) => c.startsWith("outro_admin="))).toContain("Secure");
+    expect((await admin.get("/admin")).headers.get("strict-transport-security")).toBe("max-age=31536000");
     expect((await admin.get("/admin")).status).toBe(200);
     now += 7 * 86_400_000 + 1;
     expect((await admin.get("/admin")).headers.get("location")).toBe("/admin/login");
