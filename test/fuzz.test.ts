@@ -1,0 +1,193 @@
+import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import fc from "fast-check";
+import { HUMAN_UA, TOKEN, release, startApp, type TestApp } from "./helpers";
+
+// Property-based tests: hostile and random input on every JSON API route and every public route
+// never answers 5xx, never kills the server, and never changes a link it was not aimed at.
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
+const SENTINEL = "sentinel-link";
+
+const printable = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 120 });
+const nasty = fc.constantFrom(
+  "", " ", "\u0000", "%00", "../", "..%2F", "%2e%2e%2f", "a%2Fb", "%2F", "//", "\\", "sentinel-link%00", "Sentinel-Link",
+  "SENTINEL-LINK", "sentinel-link ", "sentinel-link/", "sentinel-link%2F..", "<script>alert(1)</script>", "' OR 1=1 --",
+  "\"; DROP TABLE links; --", "admin", "api", "metrics", "healthz", "🎵🎶", "\u202e\u0301", "\ud800", "a".repeat(5000),
+  "null", "true", "[]", "{}", "NaN", "-1", "1e309", "constructor", "__proto__", "%ff%fe", "night-drive", "fuzz-a", "fuzz-b",
+);
+const text = fc.oneof(nasty, fc.string({ maxLength: 80 }), fc.string({ unit: "grapheme", maxLength: 40 }), fc.string({ unit: "binary", maxLength: 40 }), printable);
+const huge = fc.integer({ min: 1, max: 200_000 }).map((n) => "x".repeat(n));
+const json = fc.jsonValue({ maxDepth: 3 });
+const hostileValue = fc.oneof({ weight: 3, arbitrary: text }, { weight: 2, arbitrary: json }, { weight: 1, arbitrary: huge }, { weight: 1, arbitrary: fc.double() });
+
+/** A link-shaped body with any field wrong, missing or strange. */
+const linkish = fc.record(
+  {
+    slug: fc.oneof(text, fc.constantFrom("fuzz-new", "fuzz-a", SENTINEL), hostileValue),
+    type: fc.oneof(fc.constantFrom("release", "bio"), hostileValue),
+    title: fc.oneof(text, hostileValue),
+    artist: hostileValue,
+    artworkUrl: fc.oneof(fc.webUrl(), hostileValue, fc.constantFrom("javascript:alert(1)", "/media/../../etc/passwd", "data:text/html,x")),
+    destinations: fc.oneof(
+      fc.array(fc.record({ url: fc.oneof(fc.webUrl(), hostileValue), service: hostileValue, label: hostileValue }, { requiredKeys: [] }), { maxLength: 40 }),
+      hostileValue,
+    ),
+    pixelId: hostileValue,
+    accessToken: hostileValue,
+    clickEventName: hostileValue,
+    published: hostileValue,
+    id: hostileValue,
+  },
+  { requiredKeys: [] },
+);
+/** Mostly valid, so creates and edits do succeed now and then, with odd but legal text. */
+const validSlug = fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,20}[a-z0-9]$/);
+const nearlyValid = fc
+  .tuple(validSlug, fc.record({ title: fc.string({ unit: "grapheme", minLength: 1, maxLength: 60 }), artist: text, type: fc.constantFrom("release", "bio"), clickEventName: fc.constantFrom("Lead", "Subscribe", "My_Custom") }, { requiredKeys: [] }))
+  .map(([slug, over]) => JSON.stringify({ ...release(slug), ...over }));
+const body = fc.oneof(
+  { weight: 2, arbitrary: nearlyValid },
+  linkish.map((b) => JSON.stringify(b)),
+  json.map((v) => JSON.stringify(v)),
+  text,
+  huge,
+  fc.constantFrom("{", "{\"slug\":", "[1,2", "\u0000", "{\"__proto__\":{\"admin\":true}}", undefined),
+);
+
+/** A path segment: usually percent-encoded random text, sometimes raw hostile text. */
+const segment = fc.oneof(text.map((s) => encodeURIComponent(s.toWellFormed())), nasty, fc.constantFrom("fuzz-a", "fuzz-b", "night-drive", "%73entinel-link"));
+const query = fc.array(fc.tuple(fc.oneof(fc.constantFrom("days", "status", "limit", "before", "eid", "utm_source", "ref", "fbclid", "tz", "from", "to"), printable), text), { maxLength: 5 })
+  .map((pairs) => (pairs.length ? `?${pairs.map(([k, v]) => `${encodeURIComponent(k.toWellFormed())}=${encodeURIComponent(v.toWellFormed())}`).join("&")}` : ""));
+const headers = fc.record(
+  {
+    "content-type": fc.constantFrom("application/json", "application/json; charset=utf-16", "text/plain", "multipart/form-data; boundary=x", "application/x-www-form-urlencoded", "", "*/*"),
+    authorization: fc.oneof({ weight: 4, arbitrary: fc.constant(`Bearer ${TOKEN}`) }, { weight: 1, arbitrary: printable }, { weight: 1, arbitrary: printable.map((t) => `Bearer ${t}`) }),
+    "user-agent": fc.oneof(fc.constant(HUMAN_UA), printable),
+    "x-forwarded-for": printable,
+    cookie: printable,
+    accept: printable,
+    referer: printable,
+    "sec-purpose": fc.constantFrom("prefetch", "prefetch;prerender"),
+    "x-request-id": printable,
+  },
+  { requiredKeys: [] },
+);
+
+/** Would this request, once the URL is normalised and decoded, legitimately address the sentinel? */
+function aimsAtSentinel(url: string): boolean {
+  const path = new URL(url).pathname;
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    // Undecodable: cannot name the sentinel.
+  }
+  return decoded.split("/").includes(SENTINEL);
+}
+
+let app: TestApp;
+let sentinelBefore: { api: string; rows: string };
+
+const sentinelNow = async () => ({
+  api: await (await app.api("GET", `/api/links/${SENTINEL}`)).text(),
+  rows: JSON.stringify([
+    app.db.query("SELECT * FROM links WHERE slug = ?").all(SENTINEL),
+    app.db.query("SELECT d.* FROM destinations d JOIN links l ON l.id = d.link_id WHERE l.slug = ? ORDER BY d.id").all(SENTINEL),
+  ]),
+});
+
+/** Sends one request; a 5xx fails the property with what was sent. */
+async function send(method: string, url: string, init: { headers?: Record<string, string>; body?: string } = {}) {
+  let res: Response;
+  try {
+    res = await fetch(url, { method, redirect: "manual", headers: init.headers, body: method === "GET" || method === "HEAD" ? undefined : init.body });
+  } catch (err) {
+    // The client refused to build the request (an invalid URL or header): nothing reached the server.
+    if (err instanceof TypeError || /invalid|URL|header/i.test(String(err))) return null;
+    throw err;
+  }
+  await res.arrayBuffer();
+  if (res.status >= 500) throw new Error(`${method} ${url} answered ${res.status}`);
+  return res.status;
+}
+
+describe("fuzzing", () => {
+  beforeAll(async () => {
+    app = await startApp({ META_PIXEL_ID: "1234567890", META_ACCESS_TOKEN: "EAAB-fuzz", META_GRAPH_URL: "http://127.0.0.1:9" });
+    await app.createLink(release(SENTINEL, { pixelId: "9876543210", clickEventName: "Subscribe", artist: "Sentinel ✓" }));
+    await app.createLink(release("fuzz-a"));
+    await app.createLink({ ...release("fuzz-b"), type: "bio" });
+    sentinelBefore = await sentinelNow();
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  const assertIntact = async () => {
+    expect((await fetch(`${app.base}/healthz`)).status).toBe(200);
+    expect(await sentinelNow()).toEqual(sentinelBefore);
+  };
+
+  it("the JSON API: random and hostile bodies, paths, queries and headers", async () => {
+    const request = fc.oneof(
+      fc.record({ method: fc.constant("POST"), path: fc.constant("/api/links"), q: fc.constant(""), body, headers }),
+      fc.record({ method: fc.constantFrom("PATCH", "PUT", "GET", "DELETE"), path: segment.map((s) => `/api/links/${s}`), q: fc.constant(""), body, headers }),
+      fc.record({ method: fc.constantFrom("GET", "POST"), path: segment.map((s) => `/api/links/${s}/stats`), q: query, body, headers }),
+      fc.record({ method: fc.constantFrom("GET", "POST", "DELETE"), path: fc.constantFrom("/api/events", "/api/links", "/api/stats", "/api/openapi.json", "/metrics"), q: query, body, headers }),
+      fc.record({ method: fc.constantFrom("GET", "PATCH", "OPTIONS"), path: fc.array(segment, { minLength: 1, maxLength: 4 }).map((s) => `/api/${s.join("/")}`), q: query, body, headers }),
+    );
+    await fc.assert(
+      fc.asyncProperty(request, async ({ method, path, q, body, headers }) => {
+        let url = `${app.base}${path}${q}`;
+        let m = method;
+        try {
+          if (aimsAtSentinel(url) && m !== "GET") m = "GET";
+        } catch {
+          return; // not a URL at all
+        }
+        await send(m, url, { headers: headers as Record<string, string>, body });
+      }),
+      { numRuns: RUNS },
+    );
+    await assertIntact();
+  }, 60_000);
+
+  it("the public routes: pages, click-outs and the ack beacon", async () => {
+    const request = fc.oneof(
+      fc.record({ method: fc.constantFrom("GET", "HEAD"), path: segment.map((s) => `/${s}`), q: query, body: fc.constant(undefined), headers }),
+      fc.record({ method: fc.constantFrom("GET", "HEAD"), path: fc.tuple(segment, segment).map(([s, k]) => `/${s}/go/${k}`), q: query, body: fc.constant(undefined), headers }),
+      fc.record({ method: fc.constantFrom("GET", "HEAD"), path: fc.constantFrom("/sentinel-link/go/spotify", "/fuzz-a/go/spotify", "/fuzz-b/go/featured", "/sentinel-link"), q: query, body: fc.constant(undefined), headers }),
+      fc.record({ method: fc.constant("POST"), path: segment.map((s) => `/${s}/ack`), q: query, body: fc.oneof(text, huge), headers }),
+      fc.record({ method: fc.constantFrom("POST", "PUT", "DELETE", "PATCH"), path: fc.array(segment, { minLength: 1, maxLength: 4 }).map((s) => `/${s.join("/")}`), q: query, body, headers }),
+    );
+    await fc.assert(
+      fc.asyncProperty(request, async ({ method, path, q, body, headers }) => {
+        try {
+          new URL(`${app.base}${path}${q}`);
+        } catch {
+          return;
+        }
+        const status = await send(method, `${app.base}${path}${q}`, { headers: headers as Record<string, string>, body });
+        // A click-out only ever redirects to a stored destination.
+        if (status === 302 && !/\/(sentinel-link|fuzz-a|fuzz-b|night-drive)\//.test(path)) throw new Error(`unexpected redirect for ${path}`);
+      }),
+      { numRuns: RUNS },
+    );
+    await assertIntact();
+  }, 60_000);
+
+  it("redirects only to stored destinations, whatever the query and headers say", async () => {
+    const stored = new Set([...JSON.parse(sentinelBefore.api).destinations.map((d: { url: string }) => d.url)]);
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom("spotify", "apple-music"), query, headers, async (key, q, h) => {
+        const res = await fetch(`${app.base}/${SENTINEL}/go/${key}${q}`, { redirect: "manual", headers: h as Record<string, string> }).catch(() => null);
+        if (!res) return;
+        expect(res.status).toBe(302);
+        expect(stored.has(res.headers.get("location")!)).toBe(true);
+      }),
+      { numRuns: Math.ceil(RUNS / 2) },
+    );
+    await assertIntact();
+  }, 60_000);
+});
