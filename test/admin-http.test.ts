@@ -54,6 +54,18 @@ describe("admin sign-in", () => {
     expect((await t.req("/admin/setup")).status).toBe(404);
   });
 
+  it("adds nothing to the public routes (its hooks are scoped to /admin)", async () => {
+    t = await startApp({ ADMIN_PASSWORD });
+    await t.createLink(release("night-drive"));
+    for (const path of ["/night-drive", "/night-drive/go/spotify", "/healthz"]) {
+      const res = await t.req(path, { headers: { "user-agent": HUMAN_UA } });
+      expect(res.status).toBeLessThan(400);
+      expect(res.headers.get("x-robots-tag")).toBeNull();
+      expect(res.headers.get("set-cookie")).toBeNull();
+      expect(res.headers.get("content-security-policy") ?? "").not.toContain("connect-src 'self';");
+    }
+  });
+
   it("offers a one-time setup form when ADMIN_PASSWORD is unset, then stores an argon2id hash", async () => {
     t = await startApp({});
     expect((await t.req("/admin")).headers.get("location")).toBe("/admin/setup");
