@@ -4,8 +4,7 @@
 import { rmSync } from "node:fs";
 import { openDatabase } from "../src/db/open";
 import { startOutboxSender } from "../src/tracking/sender";
-import { enqueue } from "../test/sender-helpers";
-import { tempDir } from "../test/helpers";
+import { enqueue, tempDir } from "../test/sender-helpers";
 
 const PIXEL = "1234567890";
 

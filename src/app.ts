@@ -19,8 +19,7 @@ import { assetRoutes } from "./assets/routes";
 import { errorHandler } from "./plugins/errors";
 import { adminRoutes } from "./admin";
 import { mediaRoutes } from "./media/routes";
-import { startOutboxSender } from "./tracking/sender";
-import { pixelTokenRepo } from "./tracking/sender-tokens";
+import { startCapiDelivery } from "./tracking/sender-thread";
 import { eventRoutes } from "./tracking/routes";
 import { deliveryLog } from "./tracking/log";
 import { scheduleBackups } from "./ops/scheduled-backups";
@@ -38,18 +37,7 @@ export function createApp({ config, db, clock = Date.now }: AppDeps) {
   const links = linkService(db, clock);
   const settings = settingsService(db, config);
   const tokens = tokenRepo(db);
-  const pixelTokens = pixelTokenRepo(db);
-  const sender = startOutboxSender({
-    db,
-    graphUrl: config.metaGraphUrl,
-    apiVersion: config.metaApiVersion,
-    testEventCode: () => settings.get().testEventCode,
-    tokenFor: (pixelId) => {
-      const s = settings.get();
-      return (s.pixelId === pixelId && s.accessToken) || pixelTokens.linkToken(pixelId);
-    },
-    clock,
-  });
+  const sender = startCapiDelivery({ db, config, settings, clock });
   const writer = new EventWriter(databasePath(config.dataDir), () => sender.notify());
   const recorder = trafficRecorder({ links, writer, tracking: metaTracking(settings, clock), clock });
   const health = db.query<{ ok: number }, []>("SELECT 1 AS ok");

@@ -57,29 +57,35 @@ export function outboxRepo(db: Database) {
   const unpause = db.query<null, { pixelId: string }>(
     "UPDATE pixel_state SET paused_at = NULL, pause_reason = NULL, paused_token = NULL WHERE pixel_id = $pixelId");
 
-  const record = db.transaction((rows: OutboxRow[], update: RowUpdate, code: number | null, answer: string) => {
-    for (const { id } of rows) {
-      switch (update.status) {
-        case "sent": setSent.run({ id, at: update.sentAt, code, answer }); break;
-        case "failed": setFailed.run({ id, code, answer }); break;
-        case "expired": setExpired.run({ id, answer }); break;
-        case "pending":
-          if (update.nextAttemptAt !== undefined) setRetry.run({ id, next: update.nextAttemptAt, code, answer });
-          else setKept.run({ id, code, answer, counted: update.countAttempt ? 1 : 0 });
-          break;
-      }
+  /**
+   * Runs fn in one BEGIN IMMEDIATE transaction and returns how long the write lock took to get (ms):
+   * the sender reads a wait as "the click-out writer is busy" and gives it room.
+   */
+  function immediate(fn: () => void): number {
+    const t0 = performance.now();
+    db.exec("BEGIN IMMEDIATE");
+    const waited = performance.now() - t0;
+    try {
+      fn();
+      db.exec("COMMIT");
+    } catch (err) {
+      if (db.inTransaction) db.exec("ROLLBACK");
+      throw err;
     }
-  });
-  const expireRows = db.transaction((rows: { id: number }[], answer: string) => {
-    for (const { id } of rows) setExpired.run({ id, answer });
-  });
-  const retryEach = db.transaction((rows: OutboxRow[], next: (row: OutboxRow) => number, code: number | null, answer: string) => {
-    for (const row of rows) setRetry.run({ id: row.id, next: next(row), code, answer });
-  });
-  const pauseWith = db.transaction((pixelId: string, at: number, reason: string, token: string, rows: OutboxRow[], code: number | null, answer: string) => {
-    pause.run({ pixelId, at, reason, token });
-    for (const { id } of rows) setKept.run({ id, code, answer, counted: 1 });
-  });
+    return waited;
+  }
+
+  function apply(id: number, update: RowUpdate, code: number | null, answer: string) {
+    switch (update.status) {
+      case "sent": setSent.run({ id, at: update.sentAt, code, answer }); break;
+      case "failed": setFailed.run({ id, code, answer }); break;
+      case "expired": setExpired.run({ id, answer }); break;
+      case "pending":
+        if (update.nextAttemptAt !== undefined) setRetry.run({ id, next: update.nextAttemptAt, code, answer });
+        else setKept.run({ id, code, answer, counted: update.countAttempt ? 1 : 0 });
+        break;
+    }
+  }
 
   return {
     /** Every pixel that has pending events, due or not. */
@@ -93,13 +99,19 @@ export function outboxRepo(db: Database) {
     /** Up to `limit` due rows of the pixel, oldest first, after the row `after` in that order. */
     due: (pixelId: string, now: number, limit: number, after?: OutboxRow | null) =>
       dueAfter.all({ pixelId, now, limit, at: after?.nextAttemptAt ?? Number.MIN_SAFE_INTEGER, id: after?.id ?? 0 }),
-    /** One transaction: the same outcome and answer for each row (those no longer pending are left alone). */
-    record: (rows: OutboxRow[], update: RowUpdate, code: number | null, answer: string) => record(rows, update, code, answer),
-    /** One transaction: each row stays pending with its own next attempt time. */
-    retry: (rows: OutboxRow[], next: (row: OutboxRow) => number, code: number | null, answer: string) => retryEach(rows, next, code, answer),
-    /** One transaction: the pixel is paused and the rows keep Meta's answer, still pending. */
-    pause: (pixelId: string, at: number, reason: string, tokenHash: string, rows: OutboxRow[], code: number | null, answer: string) =>
-      pauseWith(pixelId, at, reason, tokenHash, rows, code, answer),
+    /** One transaction: the same outcome and answer for each row (those no longer pending are left alone). Returns the lock wait (ms). */
+    record: (rows: readonly { id: number }[], update: RowUpdate, code: number | null, answer: string) =>
+      immediate(() => {
+        for (const { id } of rows) apply(id, update, code, answer);
+      }),
+    /** One transaction: each row stays pending with its own next attempt time. Returns the lock wait (ms). */
+    retry: (rows: OutboxRow[], next: (row: OutboxRow) => number, code: number | null, answer: string) =>
+      immediate(() => {
+        for (const row of rows) setRetry.run({ id: row.id, next: next(row), code, answer });
+      }),
+    /** Marks the pixel paused by a token or permission error, with a fingerprint of the token that failed. */
+    pause: (pixelId: string, at: number, reason: string, tokenHash: string) =>
+      immediate(() => void pause.run({ pixelId, at, reason, token: tokenHash })),
     unpause: (pixelId: string) => void unpause.run({ pixelId }),
     paused: () => new Map(paused.all().map((p) => [p.pixelId, p.token])),
     /** Explains on every pending row of the pixel why it waits (written once, not on every check). */
@@ -121,7 +133,7 @@ export function outboxRepo(db: Database) {
         if (oldestTime >= cutoffSeconds + 3600) break;
         after = chunk.at(-1)!.id;
       }
-      if (stale.length) expireRows(stale, answer);
+      if (stale.length) immediate(() => stale.forEach(({ id }) => setExpired.run({ id, answer })));
       return stale.length;
     },
   };

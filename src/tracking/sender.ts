@@ -15,6 +15,16 @@ const MAX_ANSWER_CHARS = 4000;
 const SWEEP_EVERY_MS = 60_000;
 /** After an unexpected error (a locked database), a pixel waits this long instead of spinning. */
 const ERROR_HOLD_MS = 5_000;
+/** Rows per write transaction: short enough that the click-out writer never waits long for the lock. */
+const WRITE_CHUNK = 250;
+/** A lock wait longer than this means the click-out writer is busy… */
+const LOCK_WAIT_MS = 0.5;
+/** …when it happens twice within this window (one slow BEGIN alone can be the file system). */
+const CONTENDED_WINDOW_MS = 2_000;
+/** While clicks are being written, the sender holds the write lock at most 1 / (1 + this) of the time… */
+const CHUNK_YIELD_RATIO = 4;
+/** …and spends at most 1 / (1 + this) of the time on the backlog, so a drain never crowds out fans. */
+const BATCH_YIELD_RATIO = 9;
 
 export interface SenderDeps {
   db: Database;
@@ -82,6 +92,14 @@ export function startOutboxSender(deps: SenderDeps): OutboxSender {
   let kicked = false;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let lastSweep = -Infinity;
+  /** Real times of the last two lock waits: traffic is flowing while they are recent. */
+  let lockWaits = [-Infinity, -Infinity];
+  const contended = () => performance.now() - lockWaits[0]! < CONTENDED_WINDOW_MS;
+  let sleptMs = 0;
+  const yieldFor = async (ms: number) => {
+    sleptMs += ms;
+    await Bun.sleep(ms);
+  };
 
   const cutoffSeconds = (now: number) => Math.floor(now / 1000) - MAX_EVENT_AGE_S + EXPIRY_MARGIN_S;
   const expiredNote = "expired: event_time is more than 7 days old; Meta rejects such events, so it was not sent";
@@ -161,6 +179,8 @@ export function startOutboxSender(deps: SenderDeps): OutboxSender {
     let flight = launch(pixelId, null);
     while (flight) {
       const answer = await flight.answer;
+      const busySince = performance.now();
+      const sleptBefore = sleptMs;
       const done = flight;
       const verdict = classify(answer);
       // Only after a success is the next batch sent before this one is recorded; anything else is settled first.
@@ -171,6 +191,10 @@ export function startOutboxSender(deps: SenderDeps): OutboxSender {
       }
       // Rows skipped by the in-order continuation (or the end of it) are picked up from the start again.
       flight ??= launch(pixelId, null);
+      if (flight && contended()) {
+        const busy = performance.now() - busySince - (sleptMs - sleptBefore);
+        await yieldFor(Math.min(250, Math.max(1, busy * BATCH_YIELD_RATIO)));
+      }
     }
   }
 
@@ -201,7 +225,22 @@ export function startOutboxSender(deps: SenderDeps): OutboxSender {
     return settle(pixelId, token, rows, await post(pixelId, token, rows));
   }
 
-  /** Records what Meta's answer means for these rows, in one transaction; false when the lane should stop. */
+  /**
+   * Writes rows in short transactions. The click-out writer shares the database's one write lock and
+   * SQLite's busy handler sleeps while it waits, so once the sender had to wait for the lock (traffic is
+   * flowing) it leaves gaps: clicks stay fast, the backlog drains a little slower.
+   */
+  async function writeInChunks<T extends { id: number }>(rows: T[], write: (chunk: T[]) => number) {
+    for (let i = 0; i < rows.length; i += WRITE_CHUNK) {
+      const t0 = performance.now();
+      const waited = write(rows.slice(i, i + WRITE_CHUNK));
+      const held = performance.now() - t0 - waited;
+      if (waited > LOCK_WAIT_MS) lockWaits = [lockWaits[1]!, performance.now()];
+      if (contended()) await yieldFor(Math.max(1, held * CHUNK_YIELD_RATIO));
+    }
+  }
+
+  /** Records what Meta's answer means for these rows; false when the lane should stop. */
   async function settle(pixelId: string, token: string, rows: OutboxRow[], answer: Answer): Promise<boolean> {
     const verdict = classify(answer);
     const now = clock();
@@ -210,7 +249,7 @@ export function startOutboxSender(deps: SenderDeps): OutboxSender {
 
     switch (verdict.kind) {
       case "sent":
-        repo.record(rows, { status: "sent", sentAt: now }, status, text);
+        await writeInChunks(rows, (chunk) => repo.record(chunk, { status: "sent", sentAt: now }, status, text));
         streaks.delete(pixelId);
         holds.delete(pixelId);
         return true;
@@ -221,12 +260,13 @@ export function startOutboxSender(deps: SenderDeps): OutboxSender {
         streaks.set(pixelId, streak);
         holds.set(pixelId, now + wait);
         // An event never comes due before its pixel's hold ends: the hold decides when the pixel is tried.
-        repo.retry(rows, (row) => now + Math.max(backoffMs(row.attempts + 1, random), wait), status, text);
+        await writeInChunks(rows, (chunk) => repo.retry(chunk, (row) => now + Math.max(backoffMs(row.attempts + 1, random), wait), status, text));
         log({ level: "warn", msg: "capi: delivery will be retried", pixelId, events: rows.length, reason: verdict.reason, retryInMs: wait });
         return false;
       }
       case "pause":
-        repo.pause(pixelId, now, verdict.reason, tokenFingerprint(token), rows, status, text);
+        repo.pause(pixelId, now, verdict.reason, tokenFingerprint(token));
+        await writeInChunks(rows, (chunk) => repo.record(chunk, { status: "pending", countAttempt: true }, status, text));
         log({ level: "error", msg: "capi: pixel paused by a token or permission error; its events wait", pixelId, reason: verdict.reason });
         return false;
       case "invalid": {
