@@ -22,6 +22,8 @@ import { mediaRoutes } from "./media/routes";
 import { startCapiDelivery } from "./tracking/sender-thread";
 import { eventRoutes } from "./tracking/routes";
 import { deliveryLog } from "./tracking/log";
+import { audienceOf } from "./stats/audience";
+import { statsRoutes } from "./stats/routes";
 import { scheduleBackups } from "./ops/scheduled-backups";
 import { metricsRoutes } from "./ops/metrics";
 import { securityHeadersFor } from "./plugins/security";
@@ -39,7 +41,8 @@ export function createApp({ config, db, clock = Date.now }: AppDeps) {
   const tokens = tokenRepo(db);
   const sender = startCapiDelivery({ db, config, settings, clock });
   const writer = new EventWriter(databasePath(config.dataDir), () => sender.notify());
-  const recorder = trafficRecorder({ links, writer, tracking: metaTracking(settings, clock), clock });
+  const audience = audienceOf({ db, timeZone: () => settings.get().timeZone, trustProxy: config.trustProxy });
+  const recorder = trafficRecorder({ links, writer, tracking: metaTracking(settings, clock), clock, audience });
   const health = db.query<{ ok: number }, []>("SELECT 1 AS ok");
 
   const backups = scheduleBackups({ dataDir: config.dataDir, intervalHours: config.backupIntervalHours, keep: config.backupKeep, clock });
@@ -72,7 +75,8 @@ export function createApp({ config, db, clock = Date.now }: AppDeps) {
     .use(eventRoutes({ envToken: config.apiToken, tokens, log: deliveryLog(db), clock }))
     .use(mediaRoutes({ dataDir: config.dataDir }))
     .use(adminRoutes({ config, db, links, settings, tokens, clock }))
-    .use(metricsRoutes({ envToken: config.apiToken, tokens, clock, securityHeaders, traffic: writer.committed, delivery: deliveryLog(db), startedAt: clock() }));
+    .use(metricsRoutes({ envToken: config.apiToken, tokens, clock, securityHeaders, traffic: writer.committed, delivery: deliveryLog(db), startedAt: clock() }))
+    .use(statsRoutes({ config, db, links, settings, tokens, clock }));
 
   return {
     app,

@@ -20,7 +20,14 @@ export interface ApiDeps {
   securityHeaders?: Record<string, string>;
 }
 
-const StatsQuery = z.object({ days: z.coerce.number().int().min(1).max(400).default(28) });
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD");
+/** A range: the last `days` days (7, 28, 90 or any up to 400), or `from`..`to`; `tz` an IANA zone (default: the instance's). */
+const StatsQuery = z.object({
+  days: z.coerce.number().int().min(1).max(400).optional(),
+  from: day.optional(),
+  to: day.optional(),
+  tz: z.string().min(1).max(64).optional(),
+});
 
 /** The JSON API: routes translate HTTP to the link service and back. */
 export const apiRoutes = ({ envToken, tokens, links, stats, clock, securityHeaders = SECURITY_HEADERS }: ApiDeps) =>
@@ -50,8 +57,12 @@ export const apiRoutes = ({ envToken, tokens, links, stats, clock, securityHeade
           set.status = 204;
           return null;
         }, { params: SlugParams, detail: { summary: "Delete a link", tags: ["links"] } })
-        .get("/links/:slug/stats", ({ params, query }) => stats(links.get(params.slug), query.days), {
-          params: SlugParams, query: StatsQuery, detail: { summary: "Views, click-outs and CTR per destination and per day", tags: ["stats"] },
+        .get("/links/:slug/stats", ({ params, query }) => stats(links.get(params.slug), query), {
+          params: SlugParams, query: StatsQuery,
+          detail: { summary: "Views, unique visitors, click-outs and CTR per destination, service, day, UTM, referrer, in-app browser, country, device and OS", tags: ["stats"] },
+        })
+        .get("/stats", ({ query }) => stats.instance(query), {
+          query: StatsQuery, detail: { summary: "The same figures for the whole instance, with a per-link table", tags: ["stats"] },
         })
         .all("/*", () => {
           throw new AppError(404, "not_found", "No such API route.");

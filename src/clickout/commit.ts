@@ -12,12 +12,12 @@ export function batchCommitter(db: Database): BatchCommit {
   const hour = (ts: number) => Math.floor(ts / 3_600_000);
   const insertClick = db.query(
     `INSERT OR IGNORE INTO clicks (ts, link_id, dest_key, event_id, kind, device, referrer,
-       utm_source, utm_medium, utm_campaign, utm_content, utm_term)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)`);
+       utm_source, utm_medium, utm_campaign, utm_content, utm_term, country, os, app, visitor)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)`);
   const insertView = db.query(
     `INSERT OR IGNORE INTO page_views (ts, link_id, event_id, kind, device, referrer,
-       utm_source, utm_medium, utm_campaign, utm_content, utm_term)
-     VALUES (?1, ?2, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)`);
+       utm_source, utm_medium, utm_campaign, utm_content, utm_term, country, os, app, visitor)
+     VALUES (?1, ?2, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)`);
   const bump = db.query(
     `INSERT INTO rollup_hourly (link_id, hour, metric, dest_key, humans, others) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
      ON CONFLICT (link_id, hour, metric, dest_key) DO UPDATE SET humans = humans + excluded.humans, others = others + excluded.others`);
@@ -38,7 +38,7 @@ export function batchCommitter(db: Database): BatchCommit {
         continue;
       }
       const [s, m, c, co, te] = r.utm;
-      const args = [r.ts, r.linkId, r.destKey, r.eventId, r.kind, r.device, r.referrer, s, m, c, co, te] as const;
+      const args = [r.ts, r.linkId, r.destKey, r.eventId, r.kind, r.device, r.referrer, s, m, c, co, te, r.country ?? null, r.os ?? null, r.app ?? null, r.visitor ?? null] as const;
       const res = r.t === "click" ? insertClick.run(...args) : insertView.run(...args);
       // A repeated event id adds nothing: no second click, no second CAPI event.
       if (res.changes === 0) continue;

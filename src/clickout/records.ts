@@ -22,6 +22,11 @@ export interface EventRecord {
   device: string;
   referrer: string | null;
   utm: [string | null, string | null, string | null, string | null, string | null];
+  /** Analytics (fans only, null for bots): ISO country, OS, in-app browser, daily-salted visitor hash. */
+  country: string | null;
+  os: string | null;
+  app: string | null;
+  visitor: number | null;
   events: OutboxEvent[];
 }
 

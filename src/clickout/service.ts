@@ -10,6 +10,7 @@ import { deviceClass, trafficKind } from "./traffic";
 import type { EventWriter } from "./writer";
 import { hasConsent, identify, type Identity } from "../tracking/identity";
 import type { PixelPlan } from "../tracking/pixel";
+import { NO_AUDIENCE, type AudienceOf } from "../stats/audience";
 
 /** What the tracking module needs to know about one view or click to build its server events. */
 export interface Visit {
@@ -53,8 +54,9 @@ function featuredDestination(hub: ResolvedLink, key: string, base: string, links
 type Query = Record<string, string | undefined>;
 
 /** Records page views and click-outs through the group-commit writer. */
-export function trafficRecorder(deps: { links: LinkService; writer: EventWriter; tracking: Tracking; clock: () => number }) {
+export function trafficRecorder(deps: { links: LinkService; writer: EventWriter; tracking: Tracking; clock: () => number; audience?: AudienceOf }) {
   const { links, writer, tracking, clock } = deps;
+  const audience = deps.audience ?? (() => NO_AUDIENCE);
   const events = tracking.events;
 
   /** Tracking context of a visit: nothing identifying is read or made unless Meta may hear of it. */
@@ -78,6 +80,8 @@ export function trafficRecorder(deps: { links: LinkService; writer: EventWriter;
       device: deviceClass(visit.client.userAgent),
       referrer,
       utm,
+      // Analytics dimensions only for fans: bots and prefetches are counted apart, by kind alone.
+      ...(visit.kind === "human" ? audience(visit.request, visit.client, visit.ts) : NO_AUDIENCE),
       // Only fans are forwarded to Meta; bots, previews, HEAD and prefetches are only counted.
       events: visit.kind !== "human" || visit.dest?.key === FEATURED_KEY ? [] : t === "click" ? events.forClick(visit) : events.forView(visit),
     };
@@ -103,7 +107,7 @@ export function trafficRecorder(deps: { links: LinkService; writer: EventWriter;
       const link = links.resolvePublished(slug);
       if (!link || !eventId) return false;
       const ts = clock();
-      await writer.write({ t: "ack", ts, linkId: link.id, destKey: "", eventId, kind: "human", device: "", referrer: null, utm: [null, null, null, null, null], events: [] });
+      await writer.write({ t: "ack", ts, linkId: link.id, destKey: "", eventId, kind: "human", device: "", referrer: null, utm: [null, null, null, null, null], ...NO_AUDIENCE, events: [] });
       return true;
     },
 

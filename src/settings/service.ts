@@ -1,5 +1,6 @@
 import type { Database } from "bun:sqlite";
 import type { Config } from "../config";
+import { isTimeZone } from "../stats/time-zone";
 
 /** Instance settings an artist changes in the admin. Environment variables win over stored values. */
 export interface Settings {
@@ -12,6 +13,10 @@ export interface Settings {
   consentMode: "none" | "opt-in";
   /** Meta's Limited Data Use for US state privacy laws. */
   limitedDataUse: boolean;
+  /** IANA time zone where the instance's days start (stats, daily visitor salts). */
+  timeZone: string;
+  /** Raw click and view rows older than this many days are deleted in the background; rollups stay. 0 keeps them forever. */
+  rawRetentionDays: number;
 }
 
 export type SettingKey = keyof Settings;
@@ -23,7 +28,17 @@ const DEFAULTS: Settings = {
   clickEventName: "Lead",
   consentMode: "none",
   limitedDataUse: false,
+  timeZone: "UTC",
+  rawRetentionDays: 396,
 };
+
+/** Values a stored setting must satisfy; a bad one is refused on write and ignored on read. */
+const VALID: { [K in SettingKey]?: (v: unknown) => boolean } = {
+  timeZone: (v) => typeof v === "string" && isTimeZone(v),
+  rawRetentionDays: (v) => typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= 36_500,
+};
+
+export class InvalidSettingError extends Error {}
 
 export function settingsService(db: Database, config: Config) {
   const read = db.query<{ key: string; value: string }, []>("SELECT key, value FROM settings");
@@ -41,7 +56,10 @@ export function settingsService(db: Database, config: Config) {
   let cached: Settings | null = null;
   const load = (): Settings => {
     const stored: Record<string, unknown> = {};
-    for (const row of read.all()) stored[row.key] = JSON.parse(row.value);
+    for (const row of read.all()) {
+      const value = JSON.parse(row.value);
+      if (VALID[row.key as SettingKey]?.(value) !== false) stored[row.key] = value;
+    }
     return { ...DEFAULTS, ...stored, ...fromEnv } as Settings;
   };
 
@@ -52,6 +70,7 @@ export function settingsService(db: Database, config: Config) {
     lockedByEnv: (key: SettingKey) => key in fromEnv,
     /** Stores one setting; null or undefined removes it (back to the default). */
     set<K extends SettingKey>(key: K, value: Settings[K] | null | undefined) {
+      if (value !== null && value !== undefined && VALID[key]?.(value) === false) throw new InvalidSettingError(`${key}: not a valid value`);
       if (value === null || value === undefined) remove.run({ key });
       else write.run({ key, value: JSON.stringify(value) });
       cached = null;
@@ -69,3 +88,13 @@ export function settingsService(db: Database, config: Config) {
   };
 }
 export type SettingsService = ReturnType<typeof settingsService>;
+
+/**
+ * One setting read straight from the database, for threads and modules without the service
+ * (the rollup worker, stats). Only for settings no environment variable overrides.
+ */
+export function storedSetting<K extends "timeZone" | "rawRetentionDays">(db: Database, key: K): Settings[K] {
+  const row = db.query<{ value: string }, [string]>("SELECT value FROM settings WHERE key = ?1").get(key);
+  const value = row ? JSON.parse(row.value) : undefined;
+  return value !== undefined && VALID[key]!(value) ? value : DEFAULTS[key];
+}

@@ -2,7 +2,10 @@ import type { Database } from "bun:sqlite";
 
 type Range = { linkId: number; fromHour: number; toHour: number };
 
-/** Reads only the hourly rollup, never the raw click and view rows. */
+/** The instance as a whole in rollup_dims. */
+export const INSTANCE = 0;
+
+/** Reads only rollup tables (rollup_hourly kept on write, rollup_dims by the job), never raw rows. */
 export function statsRepo(db: Database) {
   const totals = db.query<{ metric: string; humans: number; others: number }, Range>(
     `SELECT metric, SUM(humans) AS humans, SUM(others) AS others FROM rollup_hourly
@@ -13,9 +16,25 @@ export function statsRepo(db: Database) {
   const perDay = db.query<{ day: number; metric: string; humans: number }, Range>(
     `SELECT hour / 24 AS day, metric, SUM(humans) AS humans FROM rollup_hourly
      WHERE link_id = $linkId AND hour >= $fromHour AND hour < $toHour GROUP BY day, metric`);
+  const perHour = db.query<{ hour: number; metric: string; n: number }, Range>(
+    `SELECT hour, metric, SUM(humans) AS n FROM rollup_hourly
+     WHERE link_id = $linkId AND hour >= $fromHour AND hour < $toHour GROUP BY hour, metric`);
+  // Each dimension is one seek and one range of rows (the key starts with link, dim, hour).
+  const dimension = db.query<{ metric: string; value: string; n: number }, Range & { dim: string }>(
+    `SELECT metric, value, SUM(n) AS n FROM rollup_dims
+     WHERE link_id = $linkId AND dim = $dim AND hour >= $fromHour AND hour < $toHour GROUP BY metric, value`);
+  const dimensionPerHour = db.query<{ hour: number; metric: string; n: number }, Range & { dim: string }>(
+    `SELECT hour, metric, SUM(n) AS n FROM rollup_dims
+     WHERE link_id = $linkId AND dim = $dim AND hour >= $fromHour AND hour < $toHour GROUP BY hour, metric`);
+  const linkIds = db.query<{ id: number; slug: string }, []>("SELECT id, slug FROM links");
   return {
     totals: (r: Range) => totals.all(r),
     perDestination: (r: Range) => perDestination.all(r),
     perDay: (r: Range) => perDay.all(r),
+    perHour: (r: Range) => perHour.all(r),
+    dimension: (r: Range, dim: string) => dimension.all({ ...r, dim }),
+    dimensionPerHour: (r: Range, dim: string) => dimensionPerHour.all({ ...r, dim }),
+    slugs: () => new Map(linkIds.all().map((l) => [l.id, l.slug])),
   };
 }
+export type StatsRepo = ReturnType<typeof statsRepo>;

@@ -2,10 +2,12 @@
 import core from "./001-core.sql" with { type: "text" };
 import admin from "./002-admin.sql" with { type: "text" };
 import outbox from "./003-outbox.sql" with { type: "text" };
+import analytics from "./004-analytics.sql" with { type: "text" };
 
 /** Numbered migrations; position + 1 is the schema version recorded in PRAGMA user_version. */
 export const migrations: readonly { name: string; sql: string }[] = [
   { name: "001-core", sql: core },
   { name: "002-admin", sql: admin },
   { name: "003-outbox", sql: outbox },
+  { name: "004-analytics", sql: analytics },
 ];

@@ -1,0 +1,160 @@
+import type { Database } from "bun:sqlite";
+import { storedSetting } from "../settings/service";
+import { localDay, nextDay } from "./time-zone";
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const QUARTER = 900_000;
+
+/** Dimensions the job keeps per (link, hour, metric); "service" only for click-outs, "link" only for the instance. */
+export const DIMENSIONS = ["utm_source", "utm_medium", "utm_campaign", "referrer", "app", "country", "device", "os", "service", "link"] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+type RawRow = {
+  id: number; ts: number; link_id: number; dest_key: string; kind: string; device: string; referrer: string | null;
+  utm_source: string | null; utm_medium: string | null; utm_campaign: string | null;
+  country: string | null; os: string | null; app: string | null; visitor: number | null;
+};
+
+const COLUMNS = "id, ts, link_id, kind, device, referrer, utm_source, utm_medium, utm_campaign, country, os, app, visitor";
+
+/**
+ * The incremental rollup job: folds raw rows with an id above the last one it processed into
+ * rollup_dims, in one short write transaction per batch, so dashboards never scan raw rows.
+ * Safe to run from several connections at once: progress is read and moved inside the
+ * (immediate) transaction that writes the counts.
+ */
+export function rollupJob(db: Database, opts: { batch?: number } = {}) {
+  const batch = opts.batch ?? 5000;
+  const progress = db.query<{ last_id: number }, [string]>("SELECT last_id FROM rollup_progress WHERE source = ?1");
+  const advance = db.query<null, [string, number]>("UPDATE rollup_progress SET last_id = ?2 WHERE source = ?1");
+  const clickRows = db.query<RawRow, [number, number]>(`SELECT ${COLUMNS}, dest_key FROM clicks WHERE id > ?1 ORDER BY id LIMIT ?2`);
+  const viewRows = db.query<RawRow, [number, number]>(`SELECT ${COLUMNS}, '' AS dest_key FROM page_views WHERE id > ?1 ORDER BY id LIMIT ?2`);
+  const serviceOf = db.query<{ service: string | null }, [number, string]>("SELECT service FROM destinations WHERE link_id = ?1 AND key = ?2");
+  const bump = db.query<null, [number, number, string, string, string, number]>(
+    `INSERT INTO rollup_dims (link_id, hour, metric, dim, value, n) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+     ON CONFLICT (link_id, hour, metric, dim, value) DO UPDATE SET n = n + excluded.n`);
+  const sighting = db.query<null, [number, string, number]>("INSERT OR IGNORE INTO visitor_days (link_id, day, visitor) VALUES (?1, ?2, ?3)");
+
+  const fold = (source: "clicks" | "page_views", tz: string): number => {
+    const last = progress.get(source)?.last_id ?? 0;
+    const rows = (source === "clicks" ? clickRows : viewRows).all(last, batch);
+    if (rows.length === 0) return 0;
+    const metric = source === "clicks" ? "click" : "view";
+    const counts = new Map<string, number>();
+    const add = (link: number, hour: number, m: string, dim: string, value: string) => {
+      for (const l of [link, 0]) {
+        const k = `${l}\u0000${hour}\u0000${m}\u0000${dim}\u0000${value}`;
+        counts.set(k, (counts.get(k) ?? 0) + 1);
+      }
+    };
+    const services = new Map<string, string>();
+    // The local day of each quarter hour (every zone's offset is a multiple of 15 minutes).
+    const days = new Map<number, string>();
+    for (const r of rows) {
+      const hour = Math.floor(r.ts / HOUR);
+      if (r.kind !== "human") {
+        add(r.link_id, hour, metric, "excluded", r.kind);
+        continue;
+      }
+      add(r.link_id, hour, metric, "utm_source", r.utm_source ?? "");
+      add(r.link_id, hour, metric, "utm_medium", r.utm_medium ?? "");
+      add(r.link_id, hour, metric, "utm_campaign", r.utm_campaign ?? "");
+      add(r.link_id, hour, metric, "referrer", r.referrer ?? "");
+      add(r.link_id, hour, metric, "app", r.app ?? "");
+      add(r.link_id, hour, metric, "country", r.country ?? "");
+      add(r.link_id, hour, metric, "device", r.device);
+      add(r.link_id, hour, metric, "os", r.os ?? "");
+      // The instance's per-link table (link 0 only: a link's own rows would all be itself).
+      const lk = `0\u0000${hour}\u0000${metric}\u0000link\u0000${r.link_id}`;
+      counts.set(lk, (counts.get(lk) ?? 0) + 1);
+      if (source === "clicks") {
+        const sk = `${r.link_id} ${r.dest_key}`;
+        let service = services.get(sk);
+        if (service === undefined) {
+          service = serviceOf.get(r.link_id, r.dest_key)?.service ?? "";
+          services.set(sk, service);
+        }
+        add(r.link_id, hour, metric, "service", service);
+      }
+      if (r.visitor !== null) {
+        const q = Math.floor(r.ts / QUARTER);
+        let day = days.get(q);
+        if (day === undefined) days.set(q, (day = localDay(r.ts, tz)));
+        // A fan counts once per link and day, and once for the whole instance.
+        for (const l of [r.link_id, 0]) {
+          if (sighting.run(l, day, r.visitor).changes > 0) {
+            const k = `${l}\u0000${hour}\u0000visitor\u0000\u0000`;
+            counts.set(k, (counts.get(k) ?? 0) + 1);
+          }
+        }
+      }
+    }
+    for (const [k, n] of counts) {
+      const [l, h, m, dim, value] = k.split("\u0000") as [string, string, string, string, string];
+      bump.run(Number(l), Number(h), m, dim, value, n);
+    }
+    advance.run(source, rows[rows.length - 1]!.id);
+    return rows.length;
+  };
+
+  const step = db.transaction((tz: string) => fold("clicks", tz) + fold("page_views", tz));
+
+  const pruneVisitors = db.query<null, [string]>("DELETE FROM visitor_days WHERE day < ?1");
+  const foldedUpTo = db.query<{ ts: number | null }, []>(
+    `SELECT MIN((SELECT ts FROM clicks WHERE id = (SELECT last_id FROM rollup_progress WHERE source = 'clicks')),
+                (SELECT ts FROM page_views WHERE id = (SELECT last_id FROM rollup_progress WHERE source = 'page_views'))) AS ts`);
+  const pending = db.query<{ n: number }, [number, number]>(
+    "SELECT EXISTS (SELECT 1 FROM clicks WHERE id > ?1) OR EXISTS (SELECT 1 FROM page_views WHERE id > ?2) AS n");
+  const pruneSalts = db.query<null, [string]>("DELETE FROM visitor_salts WHERE day < ?1");
+  const oldest = (table: string) => db.query<{ id: number; ts: number }, [number, number]>(`SELECT id, ts FROM ${table} WHERE id <= ?1 ORDER BY id LIMIT ?2`);
+  const drop = (table: string) => db.query<null, [number, number, number]>(`DELETE FROM ${table} WHERE id >= ?1 AND id <= ?2 AND ts < ?3`);
+  const raw = {
+    clicks: { oldest: oldest("clicks"), drop: drop("clicks") },
+    page_views: { oldest: oldest("page_views"), drop: drop("page_views") },
+  };
+
+  return {
+    /** Folds one batch per raw table; returns how many raw rows it read (0: caught up). */
+    step: (): number => step.immediate(storedSetting(db, "timeZone")),
+    /** Runs until every raw row is folded in. */
+    catchUp(): number {
+      let total = 0;
+      for (let n = this.step(); n > 0; n = this.step()) total += n;
+      return total;
+    },
+    /**
+     * Housekeeping: past days' salts and visitor hashes go (a day that is over gets no new
+     * sighting; its count stays), and raw rows older than the retention setting are deleted in
+     * batches, oldest first, never before the job has folded them in.
+     */
+    maintain(now: number, opts: { deleteBatch?: number } = {}): { deleted: number } {
+      const tz = storedSetting(db, "timeZone");
+      const today = localDay(now, tz);
+      pruneSalts.run(today);
+      // Only days the job is past: a lagging job must still see who it already counted.
+      const folded = foldedUpTo.get()?.ts;
+      const caughtUp = !pending.get(progress.get("clicks")?.last_id ?? 0, progress.get("page_views")?.last_id ?? 0)?.n;
+      const upTo = caughtUp ? now : Math.min(now, folded ?? 0);
+      if (upTo > 0) pruneVisitors.run(nextDay(localDay(upTo, tz), -1));
+      const days = storedSetting(db, "rawRetentionDays");
+      let deleted = 0;
+      if (days <= 0) return { deleted };
+      const cutoff = now - days * DAY;
+      const limit = opts.deleteBatch ?? 5000;
+      for (const table of ["clicks", "page_views"] as const) {
+        const folded = progress.get(table)?.last_id ?? 0;
+        for (;;) {
+          // Ids grow with time, so the oldest rows come first; stop at the first one still kept.
+          const rows = raw[table].oldest.all(folded, limit);
+          const expired = rows.filter((r) => r.ts < cutoff);
+          if (expired.length === 0) break;
+          deleted += db.transaction(() => raw[table].drop.run(expired[0]!.id, expired[expired.length - 1]!.id, cutoff).changes).immediate();
+          if (expired.length < rows.length || rows.length < limit) break;
+        }
+      }
+      return { deleted };
+    },
+  };
+}
+export type RollupJob = ReturnType<typeof rollupJob>;

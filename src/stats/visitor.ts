@@ -1,0 +1,33 @@
+import type { Database } from "bun:sqlite";
+import { dayStart, localDay, nextDay } from "./time-zone";
+
+/**
+ * Visitor ids: SHA-256 of (today's salt, IP, user agent), cut to 52 bits so it stays an exact
+ * JavaScript number. The salt is random per day of the instance time zone and kept only in
+ * visitor_salts; the rollup job deletes past days' salts, after which a hash leads nowhere.
+ */
+export function visitorIds(db: Database, timeZone: () => string) {
+  const read = db.query<{ salt: Uint8Array }, [string]>("SELECT salt FROM visitor_salts WHERE day = ?1");
+  const insert = db.query<null, [string, Uint8Array]>("INSERT OR IGNORE INTO visitor_salts (day, salt) VALUES (?1, ?2)");
+  let current: { tz: string; from: number; until: number; salt: string } | null = null;
+
+  /** Today's salt: read or made once a day (INSERT OR IGNORE, so two processes agree on one). */
+  const saltAt = (ts: number, tz: string): string => {
+    if (current && current.tz === tz && ts >= current.from && ts < current.until) return current.salt;
+    const day = localDay(ts, tz);
+    insert.run(day, crypto.getRandomValues(new Uint8Array(32)));
+    const salt = Buffer.from(read.get(day)!.salt).toString("base64");
+    current = { tz, from: dayStart(day, tz), until: dayStart(nextDay(day), tz), salt };
+    return salt;
+  };
+
+  return {
+    /** The fan's id for the day of `ts`: same IP and user agent on the same local day, same id. */
+    visitor(ip: string, userAgent: string, ts: number): number {
+      const digest = Bun.CryptoHasher.hash("sha256", `${saltAt(ts, timeZone())}\n${ip}\n${userAgent}`) as Uint8Array;
+      const view = new DataView(digest.buffer, digest.byteOffset, 8);
+      return view.getUint32(0) * 0x100000 + (view.getUint32(4) >>> 12);
+    },
+  };
+}
+export type VisitorIds = ReturnType<typeof visitorIds>;
