@@ -4,10 +4,14 @@ import { openapi } from "@elysiajs/openapi";
 import { z } from "zod";
 import type { Database } from "bun:sqlite";
 import type { Config } from "./config";
-import { databasePath } from "./db/open";
+import { databasePath, databasePing } from "./db/open";
 import { linkService } from "./links/service";
 import { settingsService } from "./settings/service";
 import { pageRoutes } from "./links/page-routes";
+import { fanService } from "./fans/service";
+import { startWebhookSender } from "./fans/webhook";
+import { unsubscribeRoutes } from "./fans/routes";
+import { fanAdminRoutes } from "./fans/admin-routes";
 import { EventWriter } from "./clickout/writer";
 import { trafficRecorder } from "./clickout/service";
 import { metaTracking } from "./tracking/server-events";
@@ -24,8 +28,8 @@ import { eventRoutes } from "./tracking/routes";
 import { deliveryLog } from "./tracking/log";
 import { audienceOf } from "./stats/audience";
 import { statsRoutes } from "./stats/routes";
-import { scheduleBackups } from "./ops/scheduled-backups";
 import { metricsRoutes } from "./ops/metrics";
+import { scheduleBackups } from "./ops/scheduled-backups";
 import { securityHeadersFor } from "./plugins/security";
 
 export interface AppDeps {
@@ -41,9 +45,11 @@ export function createApp({ config, db, clock = Date.now }: AppDeps) {
   const tokens = tokenRepo(db);
   const sender = startCapiDelivery({ db, config, settings, clock });
   const writer = new EventWriter(databasePath(config.dataDir), () => sender.notify());
+  const fans = fanService(db, settings, clock);
+  const webhooks = startWebhookSender(db, settings, { clock });
   const audience = audienceOf({ db, timeZone: () => settings.get().timeZone, trustProxy: config.trustProxy });
   const recorder = trafficRecorder({ links, writer, tracking: metaTracking(settings, clock), clock, audience });
-  const health = db.query<{ ok: number }, []>("SELECT 1 AS ok");
+  const databaseAnswers = databasePing(db);
 
   const backups = scheduleBackups({ dataDir: config.dataDir, intervalHours: config.backupIntervalHours, keep: config.backupKeep, clock });
   const securityHeaders = securityHeadersFor(config);
@@ -51,7 +57,8 @@ export function createApp({ config, db, clock = Date.now }: AppDeps) {
   const app = new Elysia()
     // The two hot paths come first: global plugins registered later add per-request work they do not need.
     .use(clickOutRoutes({ config, recorder }))
-    .use(pageRoutes({ config, links, recorder }))
+    .use(pageRoutes({ config, links, recorder, fans, settings, onSignup: () => { sender.notify(); webhooks.notify(); } }))
+    .use(unsubscribeRoutes(fans))
     .use(errorHandler)
     .use(html({ autoDetect: false }))
     .use(
@@ -68,13 +75,16 @@ export function createApp({ config, db, clock = Date.now }: AppDeps) {
     )
     .get("/healthz", ({ set }) => {
       set.headers["cache-control"] = "no-store";
-      return health.get()?.ok === 1 ? { status: "ok" } : { status: "error" };
+      if (databaseAnswers()) return { status: "ok" };
+      set.status = 503;
+      return { status: "unavailable" };
     })
     .use(assetRoutes)
     .use(apiRoutes({ envToken: config.apiToken, tokens, links, stats: linkStats(db, clock), clock, securityHeaders }))
     .use(eventRoutes({ envToken: config.apiToken, tokens, log: deliveryLog(db), clock }))
     .use(mediaRoutes({ dataDir: config.dataDir }))
     .use(adminRoutes({ config, db, links, settings, tokens, clock }))
+    .use(fanAdminRoutes({ config, db, links, settings, tokens, clock, fans }))
     .use(metricsRoutes({ envToken: config.apiToken, tokens, clock, securityHeaders, traffic: writer.committed, delivery: deliveryLog(db), startedAt: clock() }))
     .use(statsRoutes({ config, db, links, settings, tokens, clock }));
 
@@ -82,11 +92,14 @@ export function createApp({ config, db, clock = Date.now }: AppDeps) {
     app,
     links,
     settings,
+    fans,
+    webhooks,
     /** Commits queued writes, stops the write thread and lets in-flight CAPI requests record their answers; the caller closes the database. */
     close: async () => {
       await backups.stop();
       await writer.close();
       await sender.stop();
+      await webhooks.stop();
     },
   };
 }

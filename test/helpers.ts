@@ -22,6 +22,8 @@ export interface TestApp {
   config: Config;
   dataDir: string;
   settings: SettingsService;
+  /** Everything createApp built (services, senders). */
+  outro: ReturnType<typeof createApp>;
   /** fetch against the running server; redirects are not followed. */
   req(path: string, init?: RequestInit): Promise<Response>;
   api(method: string, path: string, body?: unknown, token?: string | null): Promise<Response>;
@@ -45,7 +47,7 @@ export async function startApp(env: Record<string, string> = {}, opts: { clock?:
       body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
     });
   return {
-    base, db, config, dataDir, req, api, settings: outro.settings,
+    base, db, config, dataDir, req, api, settings: outro.settings, outro,
     async createLink(link) {
       const res = await api("POST", "/api/links", link);
       if (res.status !== 201) throw new Error(`create failed: ${res.status} ${await res.text()}`);

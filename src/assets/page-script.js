@@ -3,8 +3,34 @@
 (function () {
   "use strict";
   var el = document.getElementById("outro-cfg");
-  if (!el) return;
-  var cfg = JSON.parse(el.textContent);
+  var cfg = el ? JSON.parse(el.textContent) : null;
+
+  // The fan signup stays on the page: post in the background, show the answer in place, and fire
+  // the Pixel's signup event with the event id the server used for the same signup.
+  var form = document.querySelector("form.signup-form");
+  if (form && window.fetch && window.FormData) {
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var status = document.querySelector(".signup-msg");
+      var button = form.querySelector("button");
+      button.disabled = true;
+      fetch(form.action, { method: "POST", body: new URLSearchParams(new FormData(form)), headers: { accept: "application/json" } })
+        .then(function (r) { return r.json(); })
+        .then(function (answer) {
+          status.textContent = answer.message;
+          if (answer.ok) {
+            form.remove();
+            if (cfg && answer.eventId && window.fbq) fire(cfg.signupEvent, cfg.signupStandard, { content_name: cfg.name }, answer.eventId);
+          } else {
+            button.disabled = false;
+            var field = answer.field === "consent" ? form.querySelector("[name=consent]") : form.querySelector("[name=email]");
+            if (field) field.focus();
+          }
+        })
+        .catch(function () { form.submit(); });
+    });
+  }
+  if (!cfg) return;
   var CONSENT = "outro_consent";
 
   function cookie(name) {

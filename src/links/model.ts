@@ -4,7 +4,7 @@ import { z } from "zod";
 export const RESERVED_SLUGS = new Set([
   "admin", "api", "assets", "media", "healthz", "static", "favicon.ico", "robots.txt",
   "openapi", "docs", "metrics", "login", "logout", "setup", "sitemap.xml", "well-known",
-  ".well-known", "go", "s", "u", "unsubscribe", "apple-touch-icon.png", "manifest.json",
+  ".well-known", "go", "s", "u", "unsubscribe", "new", "apple-touch-icon.png", "manifest.json",
 ]);
 
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;

@@ -14,9 +14,14 @@ import type { Config } from "../config";
 import { securityHeadersFor, pageCsp } from "../plugins/security";
 import { mapError } from "../plugins/errors";
 import { PAGE_JS_URL } from "../assets/routes";
-import type { PixelPlan } from "../tracking/pixel";
+import { isStandardEvent, type PixelPlan } from "../tracking/pixel";
 import { contentName } from "../tracking/server-events";
 import { latency, timed } from "../ops/latency";
+import type { FanService } from "../fans/service";
+import { SignupForm as SignupFields } from "../fans/model";
+import type { SettingsService } from "../settings/service";
+import { SignupForm } from "../../views/components/signup-form";
+import { trafficKind } from "../clickout/traffic";
 
 const UNTRACKED_CSP = pageCsp(null);
 
@@ -24,15 +29,31 @@ const UNTRACKED_CSP = pageCsp(null);
 const CARRY = "__OUTRO_CARRY__";
 const NONCE = "__OUTRO_NONCE__";
 const VIEW = "__OUTRO_VIEW_EID__";
+const FORM_T = "__OUTRO_FORM_T__";
+const SIGNUP_MSG = "__OUTRO_SIGNUP_MSG__";
+const SIGNUP_EMAIL = "__OUTRO_SIGNUP_EMAIL__";
+const SIGNUP_NAME = "__OUTRO_SIGNUP_NAME__";
+const TOKENS = [CARRY, NONCE, VIEW, FORM_T, SIGNUP_MSG, SIGNUP_EMAIL, SIGNUP_NAME];
 
 export interface PageDeps {
   config: Config;
   links: LinkService;
   recorder: TrafficRecorder;
+  fans: FanService;
+  settings: SettingsService;
+  /** A fan signed up: send its Meta events and webhook now. */
+  onSignup?: () => void;
+}
+
+/** What the signup form shows on this view: a message, and what the fan typed when it must be fixed. */
+interface SignupState {
+  message: string;
+  email: string;
+  name: string;
 }
 
 /** Renders each link's page once per change, base URL and tracking plan; a view only fills in its own parts. */
-function pageCache(links: LinkService) {
+function pageCache(links: LinkService, fans: FanService, settings: SettingsService) {
   const templates = new Map<string, Template>();
   let seen = -1;
   return (link: ResolvedLink, base: string, plan: PixelPlan | null): Template => {
@@ -40,7 +61,8 @@ function pageCache(links: LinkService) {
       templates.clear();
       seen = links.version();
     }
-    const key = `${link.slug} ${base} ${plan ? JSON.stringify(plan) : ""}`;
+    const consentText = fans.signupEnabled(link.id) ? settings.get().signupConsentText : null;
+    const key = `${link.slug} ${base} ${plan ? JSON.stringify(plan) : ""} ${consentText ?? ""}`;
     let t = templates.get(key);
     if (!t) {
       const safeScripts = plan ? (
@@ -49,14 +71,19 @@ function pageCache(links: LinkService) {
           scriptUrl={PAGE_JS_URL}
           config={{
             slug: link.slug, pixels: plan.pixelIds, event: plan.clickEventName, standard: plan.standard,
+            signupEvent: plan.signupEventName, signupStandard: isStandardEvent(plan.signupEventName),
             name: contentName(link), consent: plan.consentMode, ldu: plan.limitedDataUse, view: VIEW,
           }}
         />
       ) : undefined;
+      const safeSignup = consentText !== null ? (
+        <SignupForm action={`/${link.slug}/subscribe`} consentText={consentText}
+          safeToken={FORM_T} safeMessage={SIGNUP_MSG} safeEmail={SIGNUP_EMAIL} safeName={SIGNUP_NAME} />
+      ) : undefined;
       const html = link.type === "bio"
-        ? <BioHubPage {...bioHubProps(link, links.featuredFor(link), base, CARRY)} safeScripts={safeScripts} />
-        : <SmartLinkPage {...smartLinkProps(link, base, CARRY)} safeScripts={safeScripts} />;
-      t = compileTemplate(html as string, [CARRY, NONCE, VIEW]);
+        ? <BioHubPage {...bioHubProps(link, links.featuredFor(link), base, CARRY)} safeScripts={safeScripts} safeSignup={safeSignup} />
+        : <SmartLinkPage {...smartLinkProps(link, base, CARRY)} safeScripts={safeScripts} safeSignup={safeSignup} />;
+      t = compileTemplate(html as string, TOKENS);
       if (templates.size >= 1000) templates.clear();
       templates.set(key, t);
     }
@@ -64,37 +91,102 @@ function pageCache(links: LinkService) {
   };
 }
 
-/** The public pages: a release smart link or a bio hub at /{slug}. */
-export const pageRoutes = ({ config, links, recorder }: PageDeps) => {
-  const template = pageCache(links);
+type Ctx = { request: Request; query: Record<string, string | undefined>; server: unknown; set: { status?: number | string; headers: Record<string, string | number> } };
+
+/** The public pages: a release smart link or a bio hub at /{slug}, and its fan signup. */
+export const pageRoutes = ({ config, links, recorder, fans, settings, onSignup }: PageDeps) => {
+  const template = pageCache(links, fans, settings);
   const pageHeaders = {
     ...securityHeadersFor(config),
     "content-type": "text/html; charset=utf-8",
     // Every view has its own event id, so a page must never come from a cache.
     "cache-control": "private, no-store",
   };
-  return new Elysia({ name: "pages" }).onError(mapError).get("/:slug", async ({ params, query, request, server, set }) => {
-    const started = performance.now();
-    Object.assign(set.headers, pageHeaders);
-    const link = links.resolvePublished(params.slug);
-    if (!link) {
-      set.status = 404;
-      set.headers["content-security-policy"] = UNTRACKED_CSP;
-      return <NotFoundPage />;
-    }
+
+  /** Records the view and fills the link's cached page with this view's parts. */
+  const render = async (link: ResolvedLink, { request, query, server, set }: Ctx, signup: SignupState | null) => {
     const client = { ip: clientIp(request, server as Server<unknown> | null, config.trustProxy), userAgent: request.headers.get("user-agent") ?? "" };
     const base = baseUrl(request, config.publicUrl, config.trustProxy);
     const ref = referrerHost(request.headers.get("referer"), new URL(base).host);
     const url = new URL(request.url);
     const view = await recorder.recordView(link, request, query, client, `${base}${url.pathname}${url.search}`, ref);
-    const carry = Bun.escapeHTML(carryQuery(utmFrom(query), ref));
+    const values: Record<string, string> = {
+      [CARRY]: Bun.escapeHTML(carryQuery(utmFrom(query), ref)),
+      [NONCE]: "",
+      [VIEW]: view.eventId,
+      [FORM_T]: fans.formToken(),
+      [SIGNUP_MSG]: Bun.escapeHTML(signup?.message ?? (query.signup === "ok" ? "Thanks — you're on the list." : "")),
+      [SIGNUP_EMAIL]: Bun.escapeHTML(signup?.email ?? ""),
+      [SIGNUP_NAME]: Bun.escapeHTML(signup?.name ?? ""),
+    };
     if (!view.plan) {
       set.headers["content-security-policy"] = UNTRACKED_CSP;
-      return timed(latency.page, started, fillTemplate(template(link, base, null), { [CARRY]: carry }));
+      return fillTemplate(template(link, base, null), values);
     }
-    const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64url");
-    set.headers["content-security-policy"] = pageCsp(nonce);
+    values[NONCE] = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64url");
+    set.headers["content-security-policy"] = pageCsp(values[NONCE]);
     if (view.cookies.length) set.headers["set-cookie"] = view.cookies as unknown as string;
-    return timed(latency.page, started, fillTemplate(template(link, base, view.plan), { [CARRY]: carry, [NONCE]: nonce, [VIEW]: view.eventId }));
-  });
+    return fillTemplate(template(link, base, view.plan), values);
+  };
+
+  const notFound = (set: Ctx["set"]) => {
+    set.status = 404;
+    set.headers["content-security-policy"] = UNTRACKED_CSP;
+    return <NotFoundPage />;
+  };
+
+  return new Elysia({ name: "pages" })
+    .onError(mapError)
+    .get("/:slug", async (ctx) => {
+      const started = performance.now();
+      Object.assign(ctx.set.headers, pageHeaders);
+      const link = links.resolvePublished(ctx.params.slug);
+      if (!link) return notFound(ctx.set);
+      return timed(latency.page, started, await render(link, ctx, null));
+    })
+    // A fan never gets an error page here: bad input gets the form back with a message.
+    .post("/:slug/subscribe", async (ctx) => {
+      const { params, request, body, set, server } = ctx;
+      Object.assign(set.headers, pageHeaders);
+      const link = links.resolvePublished(params.slug);
+      if (!link || !fans.signupEnabled(link.id)) return notFound(set);
+      const form = SignupFields.parse(signupFields(body));
+      const ua = request.headers.get("user-agent") ?? "";
+      const referer = request.headers.get("referer");
+      const base = baseUrl(request, config.publicUrl, config.trustProxy);
+      const pageUrl = referer && referer.startsWith(`${base}/${link.slug}`) ? referer : `${base}/${link.slug}`;
+      const landing = new URL(pageUrl).searchParams;
+      const outcome = fans.subscribe({
+        link, form, userAgent: ua, cookieHeader: request.headers.get("cookie"), pageUrl,
+        ip: clientIp(request, server as Server<unknown> | null, config.trustProxy),
+        utm: utmFrom(Object.fromEntries(landing)),
+        referrer: landing.get("ref"),
+        human: trafficKind(request.method, request.headers, ua) === "human",
+      });
+      if (outcome.ok) onSignup?.();
+      if ((request.headers.get("accept") ?? "").includes("application/json")) {
+        set.headers["content-type"] = "application/json; charset=utf-8";
+        set.status = outcome.ok ? 200 : 422;
+        return JSON.stringify(outcome);
+      }
+      if (outcome.ok) {
+        set.status = 303;
+        set.headers.location = `/${link.slug}?signup=ok#signup`;
+        return "";
+      }
+      set.status = 422;
+      return render(link, { ...ctx, query: {} }, { message: outcome.message, email: form.email.slice(0, 254), name: form.name.slice(0, 100) });
+    });
 };
+
+/** Form fields as strings, whatever the body was (urlencoded, multipart, JSON or nothing). */
+function signupFields(body: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (body && typeof body === "object") {
+    for (const k of ["email", "name", "consent", "website", "t"]) {
+      const v = (body as Record<string, unknown>)[k];
+      if (typeof v === "string") out[k] = v.slice(0, k === "website" ? 500 : 320);
+    }
+  }
+  return out;
+}

@@ -17,6 +17,14 @@ export interface Settings {
   timeZone: string;
   /** Raw click and view rows older than this many days are deleted in the background; rollups stay. 0 keeps them forever. */
   rawRetentionDays: number;
+  /** The consent line next to the fan signup checkbox, stored with each signup as shown. */
+  signupConsentText: string;
+  /** The Meta event a fan signup sends (Pixel + CAPI). */
+  signupEventName: string;
+  /** Optional URL that receives each new fan as signed JSON. */
+  fanWebhookUrl: string | null;
+  /** HMAC-SHA256 key for the webhook's X-Outro-Signature. */
+  fanWebhookSecret: string | null;
 }
 
 export type SettingKey = keyof Settings;
@@ -30,6 +38,10 @@ const DEFAULTS: Settings = {
   limitedDataUse: false,
   timeZone: "UTC",
   rawRetentionDays: 396,
+  signupConsentText: "Yes, email me about new music and shows. I can unsubscribe at any time.",
+  signupEventName: "CompleteRegistration",
+  fanWebhookUrl: null,
+  fanWebhookSecret: null,
 };
 
 /** Values a stored setting must satisfy; a bad one is refused on write and ignored on read. */

@@ -8,9 +8,13 @@ export interface PixelPlan {
   clickEventName: string;
   /** Standard events go through track/trackSingle; other names through trackCustom/trackSingleCustom. */
   standard: boolean;
+  /** The event a fan signup fires (CompleteRegistration by default). */
+  signupEventName: string;
   consentMode: Settings["consentMode"];
   limitedDataUse: boolean;
 }
+
+export const isStandardEvent = (name: string) => (STANDARD_EVENTS as readonly string[]).includes(name);
 
 export function pixelPlan(link: Link, settings: Settings): PixelPlan | null {
   const main = link.pixelId ?? settings.pixelId;
@@ -20,7 +24,8 @@ export function pixelPlan(link: Link, settings: Settings): PixelPlan | null {
   return {
     pixelIds,
     clickEventName,
-    standard: (STANDARD_EVENTS as readonly string[]).includes(clickEventName),
+    standard: isStandardEvent(clickEventName),
+    signupEventName: settings.signupEventName,
     consentMode: settings.consentMode,
     limitedDataUse: settings.limitedDataUse,
   };

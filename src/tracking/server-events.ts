@@ -15,41 +15,54 @@ export function trackingAllowed(plan: PixelPlan | null, visit: Pick<Visit, "cons
 }
 
 /**
+ * One Meta server event per pixel of the visit's plan, in the contract's shape; none when Meta
+ * may not hear of the visit. `extraUserData` adds hashed identifiers (a signup's `em`).
+ */
+export function buildMetaEvents(
+  visit: Pick<Visit, "plan" | "consented" | "ts" | "identity" | "client" | "eventId" | "pageUrl">,
+  eventName: string,
+  customData: Record<string, string>,
+  extraUserData: Record<string, string> = {},
+  clock: () => number = Date.now,
+): OutboxEvent[] {
+  const plan = visit.plan;
+  if (!trackingAllowed(plan, visit)) return [];
+  // Meta rejects event_time in the future; a fast clock on our side must not cost the event.
+  const eventTime = Math.floor(Math.min(visit.ts, clock()) / 1000);
+  const id = visit.identity;
+  const userData: Record<string, string> = {
+    client_ip_address: visit.client.ip,
+    client_user_agent: visit.client.userAgent,
+  };
+  if (id?.fbp) userData.fbp = id.fbp;
+  if (id?.fbc) userData.fbc = id.fbc;
+  if (id?.visitorId) userData.external_id = sha256(id.visitorId);
+  Object.assign(userData, extraUserData);
+  const event: Record<string, unknown> = {
+    event_name: eventName,
+    event_time: eventTime,
+    event_id: visit.eventId,
+    action_source: "website",
+    event_source_url: visit.pageUrl,
+    user_data: userData,
+    custom_data: customData,
+  };
+  if (plan.limitedDataUse) {
+    event.data_processing_options = ["LDU"];
+    // 0, 0: let Meta geolocate the event, as its documentation recommends.
+    event.data_processing_options_country = 0;
+    event.data_processing_options_state = 0;
+  }
+  const payload = JSON.stringify(event);
+  return plan.pixelIds.map((pixelId) => ({ pixelId, eventName, eventId: visit.eventId, eventTime, payload }));
+}
+
+/**
  * Builds the Conversions API events for a fan's view or click-out, one per pixel, each with the
  * event id the browser's Pixel uses, so Meta deduplicates the pair.
  */
 export function serverEvents(clock: () => number = Date.now): ServerEvents {
-  const build = (visit: Visit, eventName: string, customData: Record<string, string>): OutboxEvent[] => {
-    const plan = visit.plan;
-    if (!trackingAllowed(plan, visit)) return [];
-    // Meta rejects event_time in the future; a fast clock on our side must not cost the event.
-    const eventTime = Math.floor(Math.min(visit.ts, clock()) / 1000);
-    const id = visit.identity;
-    const userData: Record<string, string> = {
-      client_ip_address: visit.client.ip,
-      client_user_agent: visit.client.userAgent,
-    };
-    if (id?.fbp) userData.fbp = id.fbp;
-    if (id?.fbc) userData.fbc = id.fbc;
-    if (id?.visitorId) userData.external_id = sha256(id.visitorId);
-    const event: Record<string, unknown> = {
-      event_name: eventName,
-      event_time: eventTime,
-      event_id: visit.eventId,
-      action_source: "website",
-      event_source_url: visit.pageUrl,
-      user_data: userData,
-      custom_data: customData,
-    };
-    if (plan.limitedDataUse) {
-      event.data_processing_options = ["LDU"];
-      // 0, 0: let Meta geolocate the event, as its documentation recommends.
-      event.data_processing_options_country = 0;
-      event.data_processing_options_state = 0;
-    }
-    const payload = JSON.stringify(event);
-    return plan.pixelIds.map((pixelId) => ({ pixelId, eventName, eventId: visit.eventId, eventTime, payload }));
-  };
+  const build = (visit: Visit, eventName: string, customData: Record<string, string>) => buildMetaEvents(visit, eventName, customData, {}, clock);
 
   return {
     forView: (visit) => build(visit, "PageView", { content_name: contentName(visit.link), content_type: "music", link: visit.link.slug }),

@@ -16,6 +16,7 @@ const NAV = [
   { href: "/admin", label: "Links", id: "links" },
   { href: "/admin/tools/utm", label: "UTM builder", id: "utm" },
   { href: "/admin/tracking", label: "Tracking", id: "tracking" },
+  { href: "/admin/fans", label: "Fans", id: "fans" },
   { href: "/admin/settings", label: "Settings", id: "settings" },
 ];
 

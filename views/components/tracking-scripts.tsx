@@ -3,6 +3,8 @@ export interface TrackingConfig {
   pixels: string[];
   event: string;
   standard: boolean;
+  signupEvent: string;
+  signupStandard: boolean;
   name: string;
   consent: "none" | "opt-in";
   ldu: boolean;

@@ -19,6 +19,8 @@ export interface BioHubProps {
   /** Upcoming shows only; the props builder drops past ones. */
   tours?: TourView[];
   safeScripts?: JSX.Element;
+  /** The fan signup form, when the link has one (trusted markup). */
+  safeSignup?: JSX.Element;
 }
 
 export interface TourView {
@@ -27,7 +29,7 @@ export interface TourView {
   ticketUrl: string | null;
 }
 
-export const BioHubPage = ({ meta, name, bio, avatarUrl, featured, links, socials, tours = [], safeScripts }: BioHubProps) => (
+export const BioHubPage = ({ meta, name, bio, avatarUrl, featured, links, socials, tours = [], safeScripts, safeSignup }: BioHubProps) => (
   <Layout meta={meta} bodyClass="bio">
     <main class="card">
       <header class="hub-head">
@@ -91,6 +93,7 @@ export const BioHubPage = ({ meta, name, bio, avatarUrl, featured, links, social
           </ul>
         </nav>
       )}
+      {safeSignup}
     </main>
     {safeScripts}
   </Layout>

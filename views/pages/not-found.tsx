@@ -1,12 +1,16 @@
+import type { PropsWithChildren } from "@kitajs/html";
 import { Layout } from "../layout";
 
-export const MessagePage = ({ status, heading, text, action }: { status: number; heading: string; text: string; action?: { href: string; label: string } }) => (
+type MessageProps = PropsWithChildren<{ status: number; heading: string; text: string; action?: { href: string; label: string } }>;
+
+export const MessagePage = ({ status, heading, text, action, children }: MessageProps) => (
   <Layout meta={{ title: `${heading} · Outro`, description: text }} bodyClass="message">
     <main class="card">
-      <p class="status" aria-hidden="true">{status}</p>
+      {status !== 200 ? <p class="status" aria-hidden="true">{status}</p> : ""}
       <h1 safe>{heading}</h1>
       <p safe>{text}</p>
       {action ? <p><a class="dest plain" href={action.href} safe>{action.label}</a></p> : ""}
+      {children}
     </main>
   </Layout>
 );

@@ -9,9 +9,11 @@ export interface SmartLinkProps {
   buttons: ButtonProps[];
   /** Tracking scripts, rendered by the tracking module (trusted markup). */
   safeScripts?: JSX.Element;
+  /** The fan signup form, when the link has one (trusted markup). */
+  safeSignup?: JSX.Element;
 }
 
-export const SmartLinkPage = ({ meta, title, artist, artworkUrl, buttons, safeScripts }: SmartLinkProps) => (
+export const SmartLinkPage = ({ meta, title, artist, artworkUrl, buttons, safeScripts, safeSignup }: SmartLinkProps) => (
   <Layout meta={meta} bodyClass="release">
     <main class="card">
       {artworkUrl ? (
@@ -30,6 +32,7 @@ export const SmartLinkPage = ({ meta, title, artist, artworkUrl, buttons, safeSc
       ) : (
         <p class="empty">No services yet.</p>
       )}
+      {safeSignup}
     </main>
     {safeScripts}
   </Layout>
