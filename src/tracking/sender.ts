@@ -1,5 +1,6 @@
 import type { Database } from "bun:sqlite";
 import { backoffMs, classify, type Answer } from "./classify";
+import { capiBody, postEvents } from "./sender-http";
 import { outboxRepo, type OutboxRow } from "./sender-repo";
 
 /** Meta's recommended request timeout for the Conversions API. */
@@ -59,11 +60,6 @@ const defaultLog = (entry: Record<string, unknown>) => console.log(JSON.stringif
 
 const tokenFingerprint = (token: string) => new Bun.CryptoHasher("sha256").update(token).digest("hex").slice(0, 16);
 
-function retryAfterMs(header: string | null): number | undefined {
-  if (!header || !/^\d+$/.test(header.trim())) return undefined;
-  return Math.min(Number(header) * 1000, 3_600_000);
-}
-
 /**
  * The outbox sender: reads due events from capi_events, sends them to the Conversions API in
  * batches per pixel and records each answer in one short transaction. The rows are the whole
@@ -72,7 +68,6 @@ function retryAfterMs(header: string | null): number | undefined {
 export function startOutboxSender(deps: SenderDeps): OutboxSender {
   const { graphUrl, apiVersion, testEventCode, tokenFor } = deps;
   const clock = deps.clock ?? Date.now;
-  const doFetch = deps.fetch ?? fetch;
   const timeoutMs = deps.timeoutMs ?? CAPI_TIMEOUT_MS;
   const batchSize = Math.min(Math.max(deps.batchSize ?? MAX_BATCH, 1), MAX_BATCH);
   const pollMs = deps.pollMs ?? 1000;
@@ -282,27 +277,8 @@ export function startOutboxSender(deps: SenderDeps): OutboxSender {
     }
   }
 
-  async function post(pixelId: string, token: string, rows: OutboxRow[]): Promise<Answer> {
-    const code = testEventCode();
-    // The stored payloads are already JSON: joining their text costs far less than parsing and re-serialising.
-    let body = '{"data":[';
-    for (let i = 0; i < rows.length; i++) body += i === 0 ? rows[i]!.payload : `,${rows[i]!.payload}`;
-    body += `],"access_token":${JSON.stringify(token)}${code ? `,"test_event_code":${JSON.stringify(code)}` : ""}}`;
-    try {
-      const res = await doFetch(`${graphUrl}/${apiVersion}/${encodeURIComponent(pixelId)}/events`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      const text = await res.text();
-      return { status: res.status, text, retryAfterMs: retryAfterMs(res.headers.get("retry-after")) };
-    } catch (err) {
-      const e = err as Error;
-      if (e?.name === "TimeoutError" || e?.name === "AbortError") return { failure: "timeout", message: `timeout: no answer within ${timeoutMs} ms` };
-      return { failure: "network", message: `network error: ${e?.message ?? String(err)}` };
-    }
-  }
+  const endpoint = { graphUrl, apiVersion, timeoutMs, fetch: deps.fetch ?? fetch };
+  const post = (pixelId: string, token: string, rows: OutboxRow[]) => postEvents(endpoint, pixelId, capiBody(rows, token, testEventCode()));
 
   kick();
 
