@@ -1,13 +1,15 @@
 // `npm run soak`: mixed traffic against a real Outro process on 127.0.0.1 while the fake Graph
 // API flaps between healthy, slow, 5xx and throttling. Then asserts: no 5xx from Outro, memory
 // bounded (peak RSS printed), every acknowledged click in the database, every due CAPI event
-// delivered exactly once. SOAK_SECONDS (default 300) bounds the run; SOAK_MAX_RSS_MB (512) the memory.
+// delivered exactly once. SOAK_SECONDS (default 300) bounds the run; SOAK_MAX_RSS_MB (512) the memory;
+// SOAK_DISK_FULL=1 adds the full-disk drill (scripts/disk-full.ts; needs root to mount a tmpfs).
 import { Database } from "bun:sqlite";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { startFakeGraph, type GraphBehaviour } from "../test/fake-graph";
 import { spawnServer } from "../test/process";
 import { HUMAN_UA, release, tempDir } from "../test/helpers";
+import { diskFullDrill } from "./disk-full";
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 300);
 const DRAIN_SECONDS = Number(process.env.SOAK_DRAIN_SECONDS ?? 90);
@@ -160,9 +162,10 @@ await graph.stop();
 
 say(`CAPI events by status ${JSON.stringify(byStatus)}; ${delivered.size} delivered to the Graph API, ${graph.requests.length} Graph requests`);
 say(`peak RSS of the server: ${(peakRss / 2 ** 20).toFixed(1)} MB`);
+if (process.env.SOAK_DISK_FULL === "1") problems.push(...(await diskFullDrill(say)));
 if (problems.length) {
   for (const p of problems.slice(0, 20)) say(`FAIL ${p}`);
   say(`${problems.length} problem(s)`);
   process.exit(1);
 }
-say("passed: no 5xx, every acknowledged click stored, every due event delivered once, memory bounded");
+say(`passed: no 5xx, every acknowledged click stored, every due event delivered once, memory bounded${process.env.SOAK_DISK_FULL === "1" ? ", full disk survived" : ""}`);

@@ -7,7 +7,8 @@ import { FEATURED_KEY } from "../links/page-props";
 import { acceptEventId, newEventId } from "./event-id";
 import type { EventRecord, OutboxEvent, TrafficKind } from "./records";
 import { deviceClass, trafficKind } from "./traffic";
-import type { EventWriter } from "./writer";
+import { WriteFailedError, type EventWriter } from "./writer";
+import { log, requestId } from "../log";
 import { hasConsent, identify, type Identity } from "../tracking/identity";
 import type { PixelPlan } from "../tracking/pixel";
 import { NO_AUDIENCE, type AudienceOf } from "../stats/audience";
@@ -98,7 +99,15 @@ export function trafficRecorder(deps: { links: LinkService; writer: EventWriter;
       const kind = trafficKind(request.method, request.headers, client.userAgent);
       const t = kind === "human" ? trackingFor(link, request, query.fbclid, ts, true, pageUrl.startsWith("https:")) : { plan: tracking.plan(link), identity: null, consented: false };
       const visit: Visit = { link, dest: null, eventId: newEventId(ts), ts, client, request, pageUrl, kind, ...t };
-      await record("view", visit, utmFrom(query), referrer);
+      try {
+        await record("view", visit, utmFrom(query), referrer);
+      } catch (err) {
+        if (!(err instanceof WriteFailedError)) throw err;
+        // A full disk must not take the pages down: serve this one untracked (no Pixel event
+        // without its stored server twin) and say why in the log.
+        log.error({ reqId: requestId(request), slug: link.slug, err }, "page view not recorded");
+        return { eventId: visit.eventId, plan: null, cookies: [] as string[] };
+      }
       return { eventId: visit.eventId, plan: t.plan, cookies: t.identity?.cookies ?? [] };
     },
 
