@@ -177,6 +177,38 @@ describe("fuzzing", () => {
     await assertIntact();
   }, 60_000);
 
+  it("the fan signup form and unsubscribe links: any form body, encoding and token", async () => {
+    // Signups are on for one fresh link only (earlier properties may have edited or deleted
+    // fuzz-a); the sentinel has no form and must stay untouched.
+    await app.api("POST", "/api/links", release("fuzz-signup"));
+    const withForm = app.db.query<{ id: number }, [string]>("SELECT id FROM links WHERE slug = ?").get("fuzz-signup")!.id;
+    app.db.query("INSERT OR REPLACE INTO link_options (link_id, email_signup) VALUES (?, 1)").run(withForm);
+    const field = fc.oneof(text, fc.emailAddress(), fc.constantFrom("on", "", "fan@example.com", "FAN@EXAMPLE.COM "));
+    const fields = fc.record({ email: field, name: field, consent: field, website: field, t: field }, { requiredKeys: [] });
+    const encoded = fc.oneof(
+      fields.map((f) => ({ type: "application/x-www-form-urlencoded", body: new URLSearchParams(Object.entries(f).map(([k, v]) => [k, v.toWellFormed()])).toString() })),
+      fields.map((f) => ({ type: "application/json", body: JSON.stringify(f) })),
+      fields.map((f) => ({ type: "multipart/form-data; boundary=fuzz", body: Object.entries(f).map(([k, v]) => `--fuzz\r\ncontent-disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join("") + "--fuzz--\r\n" })),
+      fc.record({ type: fc.constantFrom("application/x-www-form-urlencoded", "multipart/form-data", "application/json", "text/plain"), body: fc.oneof(text, huge) }),
+    );
+    const request = fc.oneof(
+      fc.record({ method: fc.constant("POST"), path: fc.oneof(fc.constant("/fuzz-signup/subscribe"), segment.map((s) => `/${s}/subscribe`)), encoded, accept: fc.constantFrom("text/html", "application/json", "*/*") }),
+      fc.record({ method: fc.constantFrom("GET", "POST"), path: segment.map((s) => `/u/${s}`), encoded, accept: fc.constant("text/html") }),
+    );
+    await fc.assert(
+      fc.asyncProperty(request, headers, async ({ method, path, encoded, accept }, h) => {
+        try {
+          new URL(app.base + path);
+        } catch {
+          return;
+        }
+        await send(method, app.base + path, { headers: { ...(h as Record<string, string>), "content-type": encoded.type, accept }, body: encoded.body });
+      }),
+      { numRuns: RUNS },
+    );
+    await assertIntact();
+  }, 60_000);
+
   it("redirects only to stored destinations, whatever the query and headers say", async () => {
     const stored = new Set([...JSON.parse(sentinelBefore.api).destinations.map((d: { url: string }) => d.url)]);
     await fc.assert(

@@ -179,13 +179,16 @@ export const pageRoutes = ({ config, links, recorder, fans, settings, onSignup }
     });
 };
 
+const SIGNUP_FIELD_LIMITS: [string, number][] = [["email", 320], ["name", 200], ["consent", 10], ["website", 500], ["t", 200]];
+
 /** Form fields as strings, whatever the body was (urlencoded, multipart, JSON or nothing). */
 function signupFields(body: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (body && typeof body === "object") {
-    for (const k of ["email", "name", "consent", "website", "t"]) {
+    // Cut to the form schema's own limits, so an overlong field is bad input (422), never a 500.
+    for (const [k, max] of SIGNUP_FIELD_LIMITS) {
       const v = (body as Record<string, unknown>)[k];
-      if (typeof v === "string") out[k] = v.slice(0, k === "website" ? 500 : 320);
+      if (typeof v === "string") out[k] = v.slice(0, max);
     }
   }
   return out;
