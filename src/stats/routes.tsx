@@ -6,8 +6,6 @@ import type { Link } from "../links/model";
 import type { SettingsService } from "../settings/service";
 import type { TokenRepo } from "../api/tokens";
 import { adminContext, adminKit, formText } from "../admin/context";
-import { databasePath } from "../db/open";
-import { workerUrl } from "../workers";
 import { DIMENSION_TABLES, statsService, type Range, type RangeQuery } from "./service";
 import { csvLine, rawClicksCsv } from "./export";
 import { isTimeZone } from "./time-zone";
@@ -22,32 +20,6 @@ export interface StatsDeps {
   settings: SettingsService;
   tokens: TokenRepo;
   clock?: () => number;
-}
-
-const ROLLUP_EVERY_MS = 2000;
-const MAINTAIN_EVERY_MS = 60_000;
-
-/** The rollup thread: folds raw rows into rollups every two seconds on its own connection. */
-function startRollupThread(dataDir: string): { stop(): Promise<void> } {
-  const worker = new Worker(workerUrl("stats/rollup-worker.ts"));
-  worker.postMessage({ type: "init", path: databasePath(dataDir), everyMs: ROLLUP_EVERY_MS, maintainEveryMs: MAINTAIN_EVERY_MS });
-  // Never what keeps the process alive: a stop mid-batch loses nothing (progress moves in the batch's transaction).
-  (worker as unknown as { unref(): void }).unref();
-  let stopped = false;
-  return {
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await Promise.race([
-        new Promise((resolve) => {
-          worker.onmessage = resolve;
-          worker.postMessage({ type: "close" });
-        }),
-        Bun.sleep(2000),
-      ]);
-      worker.terminate();
-    },
-  };
 }
 
 /** Query values from the range picker and the API: strings to numbers, blanks dropped. */
@@ -66,13 +38,13 @@ const encodeRange = (r: Range) => `from=${r.from}&to=${r.to}&tz=${encodeURICompo
 /**
  * Analytics pages under /admin/stats: the instance and per-link dashboards (SVG charts with their
  * tables), CSV exports of every table and of raw click-outs, and the stats settings. Guarded by
- * the admin's own session macro (`{ admin: true }`, CSRF on POST). Starts the rollup thread.
+ * the admin's own session macro (`{ admin: true }`, CSRF on POST). The rollups themselves are
+ * folded on the write thread (src/clickout/writer-worker.ts).
  */
 export function statsRoutes(deps: StatsDeps) {
   const clock = deps.clock ?? Date.now;
   const kit = adminKit({ ...deps, clock });
   const stats = statsService(deps.db, clock);
-  const rollups = startRollupThread(deps.config.dataDir);
 
   const find = (slug: string): Link | null => {
     try {
@@ -167,7 +139,6 @@ export function statsRoutes(deps: StatsDeps) {
 
   return new Elysia({ name: "stats", prefix: "/admin/stats" })
     .use(adminContext(kit))
-    .onStop(() => rollups.stop())
     .get("/stats.css", () => new Response(css, { headers: { "content-type": "text/css; charset=utf-8", "cache-control": "public, max-age=3600" } }))
     .get("/", ({ shell, query }) => page(shell, null, query), { admin: true })
     .get("/export.csv", ({ query, set }) => csvOf(null, query, set), { admin: true })
