@@ -3,7 +3,7 @@ import type { Database } from "bun:sqlite";
 import { rollupJob } from "../src/stats/rollup";
 import { DIMENSION_TABLES } from "../src/stats/service";
 import { AdminClient, ADMIN_PASSWORD } from "./admin-client";
-import { HUMAN_UA, release, startApp, type TestApp } from "./helpers";
+import { HUMAN_UA, eventually, release, startApp, type TestApp } from "./helpers";
 
 let t: TestApp;
 afterEach(async () => {
@@ -103,6 +103,20 @@ describe("analytics over HTTP: country", () => {
     await t.req("/night-drive", { headers: { "user-agent": HUMAN_UA, "x-forwarded-for": "81.2.69.160", "cf-ipcountry": "DE" } });
     expect(t.db.query("SELECT country FROM page_views").all()).toEqual([{ country: null }]);
   });
+});
+
+describe("analytics over HTTP: the rollup thread", () => {
+  it("folds new views and click-outs in by itself within seconds", async () => {
+    t = await startApp();
+    await t.createLink(release());
+    await t.req("/night-drive", { headers: { "user-agent": IG } });
+    await t.req("/night-drive/go/spotify", { headers: { "user-agent": IG } });
+    await eventually(async () => {
+      const s = await (await t.api("GET", "/api/stats?days=1")).json();
+      expect(s.dimensions.apps).toEqual([{ value: "instagram", views: 1, clicks: 1, ctr: 1 }]);
+      expect(s.visitors).toBe(1);
+    }, 8000);
+  }, 15_000);
 });
 
 describe("analytics over HTTP: the stats API", () => {

@@ -126,6 +126,11 @@ describe("analytics: aggregates against hand-computed fixtures", () => {
     expect(all.days.map((x) => [x.date, x.views, x.clicks, x.visitors])).toEqual([["2026-05-04", 3, 3, 2], ["2026-05-05", 2, 1, 1]]);
     expect(row(all.dimensions.countries, "US")).toEqual([2, 1]);
 
+    // Only rollups are read: with every raw row gone the figures stay the same.
+    db.exec("DELETE FROM clicks; DELETE FROM page_views;");
+    expect(stats.link(link(db, "night-drive"), range)).toEqual(s);
+    expect(stats.instance(range)).toEqual(all);
+
     // A range that leaves day 1 out.
     const day2 = stats.link(link(db, "night-drive"), stats.range({ from: "2026-05-05", to: "2026-05-05" }));
     expect([day2.views, day2.visitors, day2.clicks]).toEqual([1, 1, 1]);
@@ -175,6 +180,33 @@ describe("analytics: days start in the instance time zone", () => {
     const range = stats.range({ from: "2026-01-01", to: "2026-01-02" });
     expect(stats.link(link(db, "night-drive"), range).days.map((d) => [d.date, d.views])).toEqual([["2026-01-01", 1], ["2026-01-02", 1]]);
     expect(stats.instance(range).days.map((d) => [d.date, d.views, d.visitors])).toEqual([["2026-01-01", 1, 1], ["2026-01-02", 1, 1]]);
+  });
+});
+
+describe("analytics: the daily tier follows the time zone setting", () => {
+  it("rebuilds the days from the hourly rollups when the zone changes, and reads other zones from both tiers", () => {
+    const { db, commit, job } = fixtureDb("UTC");
+    // Hours around midnight UTC and around midnight in Tokyo (15:00Z), over three days.
+    const times = ["2026-02-01T14:30:00Z", "2026-02-01T15:30:00Z", "2026-02-01T23:30:00Z", "2026-02-02T00:30:00Z", "2026-02-02T14:59:00Z", "2026-02-02T15:00:00Z", "2026-02-03T09:00:00Z"];
+    commit(times.map((ts, i) => ev({ t: "view", ts: at(ts), country: i % 2 ? "JP" : "US", visitor: i })));
+    job.catchUp();
+    const stats = statsService(db, () => at("2026-02-03T12:00:00Z"));
+    const read = (tz: string) => stats.instance(stats.range({ from: "2026-02-01", to: "2026-02-03", tz }));
+    const utcDays = [["2026-02-01", 3], ["2026-02-02", 3], ["2026-02-03", 1]];
+    const tokyoDays = [["2026-02-01", 1], ["2026-02-02", 4], ["2026-02-03", 2]];
+    const days = (s: ReturnType<typeof read>) => s.days.map((d) => [d.date, d.views]);
+    expect(days(read("UTC"))).toEqual(utcDays);
+    // Tokyo read while the daily tier is in UTC: whole UTC days plus edge hours.
+    const tokyoBefore = read("Asia/Tokyo");
+    expect(days(tokyoBefore)).toEqual(tokyoDays);
+    db.query("UPDATE settings SET value = ?1 WHERE key = 'timeZone'").run(JSON.stringify("Asia/Tokyo"));
+    job.step();
+    expect(db.query("SELECT zone FROM rollup_zone").get()).toEqual({ zone: "Asia/Tokyo" });
+    const tokyoAfter = read("Asia/Tokyo");
+    expect(days(tokyoAfter)).toEqual(tokyoDays);
+    expect(tokyoAfter.dimensions).toEqual(tokyoBefore.dimensions);
+    expect(days(read("UTC"))).toEqual(utcDays);
+    expect(read("UTC").dimensions.countries).toEqual([{ value: "US", views: 4, clicks: 0, ctr: 0 }, { value: "JP", views: 3, clicks: 0, ctr: 0 }]);
   });
 });
 

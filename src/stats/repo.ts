@@ -26,6 +26,13 @@ export function statsRepo(db: Database) {
   const dimensionPerHour = db.query<{ hour: number; metric: string; n: number }, Range & { dim: string }>(
     `SELECT hour, metric, SUM(n) AS n FROM rollup_dims
      WHERE link_id = $linkId AND dim = $dim AND hour >= $fromHour AND hour < $toHour GROUP BY hour, metric`);
+  const dimensionDaily = db.query<{ metric: string; value: string; n: number }, { linkId: number; dim: string; fromDay: number; toDay: number }>(
+    `SELECT metric, value, SUM(n) AS n FROM rollup_dims_daily
+     WHERE link_id = $linkId AND dim = $dim AND day >= $fromDay AND day <= $toDay GROUP BY metric, value`);
+  const dimensionPerDay = db.query<{ day: number; metric: string; n: number }, { linkId: number; dim: string; fromDay: number; toDay: number }>(
+    `SELECT day, metric, SUM(n) AS n FROM rollup_dims_daily
+     WHERE link_id = $linkId AND dim = $dim AND day >= $fromDay AND day <= $toDay GROUP BY day, metric`);
+  const zone = db.query<{ zone: string }, []>("SELECT zone FROM rollup_zone WHERE id = 1");
   const linkIds = db.query<{ id: number; slug: string }, []>("SELECT id, slug FROM links");
   return {
     totals: (r: Range) => totals.all(r),
@@ -34,6 +41,10 @@ export function statsRepo(db: Database) {
     perHour: (r: Range) => perHour.all(r),
     dimension: (r: Range, dim: string) => dimension.all({ ...r, dim }),
     dimensionPerHour: (r: Range, dim: string) => dimensionPerHour.all({ ...r, dim }),
+    /** The same from the daily tier: days (since 1970) of the zone in rollup_zone, both ends included. */
+    dimensionDaily: (linkId: number, dim: string, fromDay: number, toDay: number) => dimensionDaily.all({ linkId, dim, fromDay, toDay }),
+    dimensionPerDay: (linkId: number, dim: string, fromDay: number, toDay: number) => dimensionPerDay.all({ linkId, dim, fromDay, toDay }),
+    dailyZone: () => zone.get()?.zone ?? "UTC",
     slugs: () => new Map(linkIds.all().map((l) => [l.id, l.slug])),
   };
 }

@@ -25,49 +25,63 @@ const COLUMNS = "id, ts, link_id, kind, device, referrer, utm_source, utm_medium
  * (immediate) transaction that writes the counts.
  */
 export function rollupJob(db: Database, opts: { batch?: number } = {}) {
-  const batch = opts.batch ?? 5000;
+  // Small by default: the write thread runs steps between click batches within a few milliseconds.
+  const batch = opts.batch ?? 1000;
   const progress = db.query<{ last_id: number }, [string]>("SELECT last_id FROM rollup_progress WHERE source = ?1");
   const advance = db.query<null, [string, number]>("UPDATE rollup_progress SET last_id = ?2 WHERE source = ?1");
   const clickRows = db.query<RawRow, [number, number]>(`SELECT ${COLUMNS}, dest_key FROM clicks WHERE id > ?1 ORDER BY id LIMIT ?2`);
   const viewRows = db.query<RawRow, [number, number]>(`SELECT ${COLUMNS}, '' AS dest_key FROM page_views WHERE id > ?1 ORDER BY id LIMIT ?2`);
   const serviceOf = db.query<{ service: string | null }, [number, string]>("SELECT service FROM destinations WHERE link_id = ?1 AND key = ?2");
-  const bump = db.query<null, [number, number, string, string, string, number]>(
+  const bumpHour = db.query<null, [number, number, string, string, string, number]>(
     `INSERT INTO rollup_dims (link_id, hour, metric, dim, value, n) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-     ON CONFLICT (link_id, hour, metric, dim, value) DO UPDATE SET n = n + excluded.n`);
+     ON CONFLICT (link_id, dim, hour, metric, value) DO UPDATE SET n = n + excluded.n`);
+  const bumpDay = db.query<null, [number, number, string, string, string, number]>(
+    `INSERT INTO rollup_dims_daily (link_id, day, metric, dim, value, n) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+     ON CONFLICT (link_id, dim, day, metric, value) DO UPDATE SET n = n + excluded.n`);
   const sighting = db.query<null, [number, string, number]>("INSERT OR IGNORE INTO visitor_days (link_id, day, visitor) VALUES (?1, ?2, ?3)");
+  const dailyZone = db.query<{ zone: string }, []>("SELECT zone FROM rollup_zone WHERE id = 1");
 
   const fold = (source: "clicks" | "page_views", tz: string): number => {
     const last = progress.get(source)?.last_id ?? 0;
     const rows = (source === "clicks" ? clickRows : viewRows).all(last, batch);
     if (rows.length === 0) return 0;
     const metric = source === "clicks" ? "click" : "view";
-    const counts = new Map<string, number>();
-    const add = (link: number, hour: number, m: string, dim: string, value: string) => {
-      for (const l of [link, 0]) {
-        const k = `${l}\u0000${hour}\u0000${m}\u0000${dim}\u0000${value}`;
-        counts.set(k, (counts.get(k) ?? 0) + 1);
-      }
+    // Counts per "link hour-or-day metric dim value", summed in memory: one upsert per key and batch.
+    const hourly = new Map<string, number>();
+    const daily = new Map<string, number>();
+    const inc = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
+    let hour = 0;
+    let day = 0;
+    const add = (link: number, dim: string, value: string) => {
+      inc(hourly, `${link}\u0000${hour}\u0000${metric}\u0000${dim}\u0000${value}`);
+      inc(hourly, `0\u0000${hour}\u0000${metric}\u0000${dim}\u0000${value}`);
+      inc(daily, `${link}\u0000${day}\u0000${metric}\u0000${dim}\u0000${value}`);
+      inc(daily, `0\u0000${day}\u0000${metric}\u0000${dim}\u0000${value}`);
     };
     const services = new Map<string, string>();
     // The local day of each quarter hour (every zone's offset is a multiple of 15 minutes).
     const days = new Map<number, string>();
     for (const r of rows) {
-      const hour = Math.floor(r.ts / HOUR);
+      hour = Math.floor(r.ts / HOUR);
+      const q = Math.floor(r.ts / QUARTER);
+      let dayName = days.get(q);
+      if (dayName === undefined) days.set(q, (dayName = localDay(r.ts, tz)));
+      day = Date.parse(dayName) / DAY;
       if (r.kind !== "human") {
-        add(r.link_id, hour, metric, "excluded", r.kind);
+        add(r.link_id, "excluded", r.kind);
         continue;
       }
-      add(r.link_id, hour, metric, "utm_source", r.utm_source ?? "");
-      add(r.link_id, hour, metric, "utm_medium", r.utm_medium ?? "");
-      add(r.link_id, hour, metric, "utm_campaign", r.utm_campaign ?? "");
-      add(r.link_id, hour, metric, "referrer", r.referrer ?? "");
-      add(r.link_id, hour, metric, "app", r.app ?? "");
-      add(r.link_id, hour, metric, "country", r.country ?? "");
-      add(r.link_id, hour, metric, "device", r.device);
-      add(r.link_id, hour, metric, "os", r.os ?? "");
+      add(r.link_id, "utm_source", r.utm_source ?? "");
+      add(r.link_id, "utm_medium", r.utm_medium ?? "");
+      add(r.link_id, "utm_campaign", r.utm_campaign ?? "");
+      add(r.link_id, "referrer", r.referrer ?? "");
+      add(r.link_id, "app", r.app ?? "");
+      add(r.link_id, "country", r.country ?? "");
+      add(r.link_id, "device", r.device);
+      add(r.link_id, "os", r.os ?? "");
       // The instance's per-link table (link 0 only: a link's own rows would all be itself).
-      const lk = `0\u0000${hour}\u0000${metric}\u0000link\u0000${r.link_id}`;
-      counts.set(lk, (counts.get(lk) ?? 0) + 1);
+      inc(hourly, `0\u0000${hour}\u0000${metric}\u0000link\u0000${r.link_id}`);
+      inc(daily, `0\u0000${day}\u0000${metric}\u0000link\u0000${r.link_id}`);
       if (source === "clicks") {
         const sk = `${r.link_id} ${r.dest_key}`;
         let service = services.get(sk);
@@ -75,30 +89,48 @@ export function rollupJob(db: Database, opts: { batch?: number } = {}) {
           service = serviceOf.get(r.link_id, r.dest_key)?.service ?? "";
           services.set(sk, service);
         }
-        add(r.link_id, hour, metric, "service", service);
+        add(r.link_id, "service", service);
       }
       if (r.visitor !== null) {
-        const q = Math.floor(r.ts / QUARTER);
-        let day = days.get(q);
-        if (day === undefined) days.set(q, (day = localDay(r.ts, tz)));
         // A fan counts once per link and day, and once for the whole instance.
         for (const l of [r.link_id, 0]) {
-          if (sighting.run(l, day, r.visitor).changes > 0) {
-            const k = `${l}\u0000${hour}\u0000visitor\u0000\u0000`;
-            counts.set(k, (counts.get(k) ?? 0) + 1);
+          if (sighting.run(l, dayName, r.visitor).changes > 0) {
+            inc(hourly, `${l}\u0000${hour}\u0000visitor\u0000\u0000`);
+            inc(daily, `${l}\u0000${day}\u0000visitor\u0000\u0000`);
           }
         }
       }
     }
-    for (const [k, n] of counts) {
-      const [l, h, m, dim, value] = k.split("\u0000") as [string, string, string, string, string];
-      bump.run(Number(l), Number(h), m, dim, value, n);
+    for (const [tier, bump] of [[hourly, bumpHour], [daily, bumpDay]] as const) {
+      for (const [k, n] of tier) {
+        const [l, t, m, dim, value] = k.split("\u0000") as [string, string, string, string, string];
+        bump.run(Number(l), Number(t), m, dim, value, n);
+      }
     }
     advance.run(source, rows[rows.length - 1]!.id);
     return rows.length;
   };
 
-  const step = db.transaction((tz: string) => fold("clicks", tz) + fold("page_views", tz));
+  /** After a time zone change: the daily tier again from the hourly one (whole hours to days). */
+  const rebuildDaily = (tz: string) => {
+    const span = db.query<{ lo: number | null; hi: number | null }, []>("SELECT MIN(hour) AS lo, MAX(hour) AS hi FROM rollup_dims").get();
+    db.run("DELETE FROM rollup_dims_daily");
+    if (span?.lo != null && span.hi != null) {
+      db.run("CREATE TEMP TABLE IF NOT EXISTS hour_days (hour INTEGER PRIMARY KEY, day INTEGER NOT NULL)");
+      db.run("DELETE FROM temp.hour_days");
+      const put = db.query<null, [number, number]>("INSERT INTO temp.hour_days (hour, day) VALUES (?1, ?2)");
+      for (let h = span.lo; h <= span.hi; h++) put.run(h, Date.parse(localDay(h * HOUR, tz)) / DAY);
+      db.run(`INSERT INTO rollup_dims_daily (link_id, dim, day, metric, value, n)
+              SELECT r.link_id, r.dim, d.day, r.metric, r.value, SUM(r.n) FROM rollup_dims r JOIN temp.hour_days d ON d.hour = r.hour
+              GROUP BY r.link_id, r.dim, d.day, r.metric, r.value`);
+    }
+    db.query<null, [string]>("UPDATE rollup_zone SET zone = ?1 WHERE id = 1").run(tz);
+  };
+
+  const step = db.transaction((tz: string) => {
+    if (dailyZone.get()?.zone !== tz) rebuildDaily(tz);
+    return fold("clicks", tz) + fold("page_views", tz);
+  });
 
   const pruneVisitors = db.query<null, [string]>("DELETE FROM visitor_days WHERE day < ?1");
   const foldedUpTo = db.query<{ ts: number | null }, []>(

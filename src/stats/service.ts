@@ -6,6 +6,7 @@ import { INSTANCE, statsRepo } from "./repo";
 import { dayStartHour, hourDays, isTimeZone, localDay, nextDay } from "./time-zone";
 
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 export const MAX_RANGE_DAYS = 400;
 
 /** Dimensions in the JSON and the dashboard, in their order, with the rollup dim each reads. */
@@ -112,38 +113,65 @@ function table(rows: { metric: string; value: string; n: number }[]): DimensionR
 export function statsService(db: Database, clock: () => number = Date.now) {
   const repo = statsRepo(db);
   const zone = () => storedSetting(db, "timeZone");
+  const dayNumber = (date: string) => Date.parse(date) / DAY_MS;
+  const dateOf = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
-  const dimensions = (linkId: number, range: Range) => {
-    const r = { linkId, fromHour: range.fromHour, toHour: range.toHour };
+  /**
+   * How to read a range: whole days of the daily tier (days of the zone it is kept in) and the
+   * hours at either edge that fall outside those days, from the hourly tier. In the instance's
+   * own zone that is days only; another zone adds at most a day of hours at each end.
+   */
+  const planOf = (range: Range) => {
+    const tier = repo.dailyZone();
+    if (tier === range.timeZone) return { days: [dayNumber(range.from), dayNumber(range.to)] as [number, number], hours: [] as [number, number][] };
+    let first = localDay(range.fromHour * HOUR_MS, tier);
+    if (dayStartHour(first, tier) < range.fromHour) first = nextDay(first);
+    let last = localDay(range.toHour * HOUR_MS - 1, tier);
+    if (dayStartHour(nextDay(last), tier) > range.toHour) last = nextDay(last, -1);
+    if (first > last) return { days: null, hours: [[range.fromHour, range.toHour]] as [number, number][] };
+    const hours: [number, number][] = [];
+    if (range.fromHour < dayStartHour(first, tier)) hours.push([range.fromHour, dayStartHour(first, tier)]);
+    if (dayStartHour(nextDay(last), tier) < range.toHour) hours.push([dayStartHour(nextDay(last), tier), range.toHour]);
+    return { days: [dayNumber(first), dayNumber(last)] as [number, number], hours };
+  };
+  type Plan = ReturnType<typeof planOf>;
+
+  const dimensionRows = (linkId: number, plan: Plan, dim: string) => [
+    ...(plan.days ? repo.dimensionDaily(linkId, dim, plan.days[0], plan.days[1]) : []),
+    ...plan.hours.flatMap(([fromHour, toHour]) => repo.dimension({ linkId, fromHour, toHour }, dim)),
+  ];
+
+  const dimensions = (linkId: number, plan: Plan) => {
     const out = {} as Record<DimensionId, DimensionRow[]>;
-    for (const t of DIMENSION_TABLES) out[t.id] = table(repo.dimension(r, t.dim));
-    const services = table(repo.dimension(r, "service")).map((s) => ({ service: s.value, clicks: s.clicks }));
+    for (const t of DIMENSION_TABLES) out[t.id] = table(dimensionRows(linkId, plan, t.dim));
+    const services = table(dimensionRows(linkId, plan, "service")).map((s) => ({ service: s.value, clicks: s.clicks }));
     const excludedByKind: Record<string, { views: number; clicks: number }> = {};
-    for (const row of table(repo.dimension(r, "excluded"))) excludedByKind[row.value ?? "other"] = { views: row.views, clicks: row.clicks };
+    for (const row of table(dimensionRows(linkId, plan, "excluded"))) excludedByKind[row.value ?? "other"] = { views: row.views, clicks: row.clicks };
     return { dimensions: out, services, excludedByKind };
   };
 
-  /** Per local day of the range: hourly rows folded into the days of the range's zone. */
-  const daysOf = (range: Range, hours: { hour: number; metric: string; n: number }[], visitorHours: { hour: number; n: number }[]): DayRow[] => {
-    const dayOf = hourDays(range.timeZone);
-    const by = new Map(range.dates.map((d) => [d, { date: d, views: 0, clicks: 0, ctr: 0, visitors: 0 }]));
-    for (const h of hours) {
-      const d = by.get(dayOf(h.hour));
-      if (!d) continue;
-      if (h.metric === "view") d.views += h.n;
-      else if (h.metric === "click") d.clicks += h.n;
+  /** Rows of one rollup dim per local day of the range: the daily tier in its own zone, else hours folded into days. */
+  const perDay = (linkId: number, range: Range, dim: string) => {
+    if (repo.dailyZone() === range.timeZone) {
+      return repo.dimensionPerDay(linkId, dim, dayNumber(range.from), dayNumber(range.to)).map((r) => ({ date: dateOf(r.day), metric: r.metric, n: r.n }));
     }
-    for (const h of visitorHours) {
-      const d = by.get(dayOf(h.hour));
-      if (d) d.visitors += h.n;
+    const dayOf = hourDays(range.timeZone);
+    return repo.dimensionPerHour({ linkId, fromHour: range.fromHour, toHour: range.toHour }, dim).map((r) => ({ date: dayOf(r.hour), metric: r.metric, n: r.n }));
+  };
+
+  const daysOf = (range: Range, rows: { date: string; metric: string; n: number }[]): DayRow[] => {
+    const by = new Map(range.dates.map((d) => [d, { date: d, views: 0, clicks: 0, ctr: 0, visitors: 0 }]));
+    for (const r of rows) {
+      const d = by.get(r.date);
+      if (!d) continue;
+      if (r.metric === "view") d.views += r.n;
+      else if (r.metric === "click") d.clicks += r.n;
+      else if (r.metric === "visitor") d.visitors += r.n;
     }
     const days = [...by.values()];
     for (const d of days) d.ctr = ctr(d.clicks, d.views);
     return days;
   };
-
-  const visitorsPerHour = (linkId: number, range: Range) =>
-    repo.dimensionPerHour({ linkId, fromHour: range.fromHour, toHour: range.toHour }, "").filter((h) => h.metric === "visitor");
 
   return {
     timeZone: zone,
@@ -158,8 +186,11 @@ export function statsService(db: Database, clock: () => number = Date.now) {
       const clicks = totals.click?.humans ?? 0;
       const byKey = new Map(repo.perDestination(r).map((d) => [d.key, d]));
       const keys = [...link.destinations.map((d) => d.key), ...[...byKey.keys()].filter((k) => !link.destinations.some((d) => d.key === k))];
-      const visitorHours = breakdown ? visitorsPerHour(link.id, range) : [];
-      const days = daysOf(range, repo.perHour(r), visitorHours);
+      const dayOf = hourDays(range.timeZone);
+      const days = daysOf(range, [
+        ...repo.perHour(r).map((h) => ({ date: dayOf(h.hour), metric: h.metric, n: h.n })),
+        ...(breakdown ? perDay(link.id, range, "").filter((v) => v.metric === "visitor") : []),
+      ]);
       return {
         slug: link.slug,
         from: range.from,
@@ -177,19 +208,19 @@ export function statsService(db: Database, clock: () => number = Date.now) {
           return { key, service: d?.service ?? null, label: d?.label ?? null, clicks: c, ctr: ctr(c, views) };
         }),
         days,
-        ...(breakdown ? dimensions(link.id, range) : {}),
+        ...(breakdown ? dimensions(link.id, planOf(range)) : {}),
       };
     },
 
     /** The whole instance over a range, with a per-link table. */
     instance(range: Range) {
-      const r = { linkId: INSTANCE, fromHour: range.fromHour, toHour: range.toHour };
+      const plan = planOf(range);
       // Every fan's row has exactly one device value, so the device rows are the totals.
-      const days = daysOf(range, repo.dimensionPerHour(r, "device"), visitorsPerHour(INSTANCE, range));
+      const days = daysOf(range, [...perDay(INSTANCE, range, "device"), ...perDay(INSTANCE, range, "")]);
       const views = days.reduce((s, d) => s + d.views, 0);
       const clicks = days.reduce((s, d) => s + d.clicks, 0);
       const slugs = repo.slugs();
-      const dims = dimensions(INSTANCE, range);
+      const dims = dimensions(INSTANCE, plan);
       const excluded = { views: 0, clicks: 0 };
       for (const k of Object.values(dims.excludedByKind)) {
         excluded.views += k.views;
@@ -204,7 +235,7 @@ export function statsService(db: Database, clock: () => number = Date.now) {
         clicks,
         ctr: ctr(clicks, views),
         excluded,
-        links: table(repo.dimension(r, "link")).map((l) => ({ slug: slugs.get(Number(l.value)) ?? null, linkId: Number(l.value), views: l.views, clicks: l.clicks, ctr: l.ctr })),
+        links: table(dimensionRows(INSTANCE, plan, "link")).map((l) => ({ slug: slugs.get(Number(l.value)) ?? null, linkId: Number(l.value), views: l.views, clicks: l.clicks, ctr: l.ctr })),
         days,
         ...dims,
       };

@@ -37,6 +37,25 @@ CREATE TABLE rollup_dims (
   PRIMARY KEY (link_id, dim, hour, metric, value)
 ) WITHOUT ROWID;
 
+-- The same counts per local day of the instance time zone (day: days since 1970-01-01 of the
+-- local date). Dashboards read these: a 90-day range is 90 rows per value, not 2160. Each event
+-- is given its day from its exact time, so half-hour zones are exact here too. rollup_zone says
+-- which zone the days are in; when the setting changes, the job rebuilds them from rollup_dims.
+CREATE TABLE rollup_dims_daily (
+  link_id INTEGER NOT NULL,
+  dim     TEXT NOT NULL,
+  day     INTEGER NOT NULL,
+  metric  TEXT NOT NULL,
+  value   TEXT NOT NULL,
+  n       INTEGER NOT NULL,
+  PRIMARY KEY (link_id, dim, day, metric, value)
+) WITHOUT ROWID;
+CREATE TABLE rollup_zone (
+  id   INTEGER PRIMARY KEY CHECK (id = 1),
+  zone TEXT NOT NULL
+);
+INSERT INTO rollup_zone (id, zone) VALUES (1, 'UTC');
+
 -- The day's distinct visitors per link (and link 0), so a fan counts once a day. Days that can no
 -- longer get a new sighting are pruned: the counts stay in rollup_dims, the hashes go.
 CREATE TABLE visitor_days (
