@@ -180,8 +180,9 @@ describe("outbox sender: transient failures", () => {
 
   it("delivers everything exactly once through a flapping Graph API", async () => {
     rig = await senderRig();
-    rig.graph.set({ kind: "sequence", steps: [{ kind: "http", status: 500 }, { kind: "timeout", ms: 400 }, { kind: "throttle", code: 4 }, { kind: "http", status: 502 }, { kind: "success" }] });
-    await rig.restart({ timeoutMs: 100 });
+    rig.graph.set({ kind: "sequence", steps: [{ kind: "http", status: 500 }, { kind: "timeout", ms: 1500 }, { kind: "throttle", code: 4 }, { kind: "http", status: 502 }, { kind: "success" }] });
+    // A client timeout well above a loaded machine's answer time: a success the client gave up on would be sent twice.
+    await rig.restart({ timeoutMs: 700 });
     const ids = enqueue(rig.db, 1200);
     for (let i = 0; i < 30 && statusCounts(rig.db).pending; i++) {
       await rig.sender.drain();
