@@ -34,7 +34,8 @@ export interface TestApp {
 /** A real server on 127.0.0.1 with its own SQLite file in a temp dir. */
 export async function startApp(env: Record<string, string> = {}, opts: { clock?: () => number } = {}): Promise<TestApp> {
   const dataDir = tempDir();
-  const config = loadConfig({ DATA_DIR: dataDir, API_TOKEN: TOKEN, PORT: "0", ...env });
+  // Meta is out of reach here; a test that wants deliveries points META_GRAPH_URL at the fake Graph API.
+  const config = loadConfig({ DATA_DIR: dataDir, API_TOKEN: TOKEN, PORT: "0", META_GRAPH_URL: "http://127.0.0.1:9", ...env });
   const db = openDatabase(config.dataDir);
   const outro = createApp({ config, db, clock: opts.clock });
   const server = outro.app.listen({ port: 0, hostname: "127.0.0.1" });
