@@ -48,7 +48,7 @@ describe("analytics over HTTP: rollups equal a raw recomputation after a mixed w
     expect(n).toBe(60);
     fold(t.db);
 
-    const raw = (sql: string, args: unknown[] = []) => t.db.query<{ value: string | null; n: number }, never>(sql).all(...(args as never[]));
+    const raw = (sql: string) => t.db.query<{ value: string | null; n: number }, []>(sql).all();
     const check = async (path: string, linkId: number | null) => {
       const s = await (await t.api("GET", `${path}?days=7`)).json();
       const where = `kind = 'human'${linkId ? ` AND link_id = ${linkId}` : ""}`;

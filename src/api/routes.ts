@@ -26,7 +26,12 @@ const StatsQuery = z.object({
   days: z.coerce.number().int().min(1).max(400).optional(),
   from: day.optional(),
   to: day.optional(),
-  tz: z.string().min(1).max(64).optional(),
+  tz: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe("IANA time zone where days start (default: the instance's setting). Whole-hour zones are exact; in half- and quarter-hour zones other than the instance's own, day edges are rounded down to the whole UTC hour."),
 });
 
 /** The JSON API: routes translate HTTP to the link service and back. */

@@ -25,8 +25,8 @@ const COLUMNS = "id, ts, link_id, kind, device, referrer, utm_source, utm_medium
  * (immediate) transaction that writes the counts.
  */
 export function rollupJob(db: Database, opts: { batch?: number } = {}) {
-  // Small by default: the write thread runs steps between click batches within a few milliseconds.
-  const batch = opts.batch ?? 1000;
+  // Small by default (~10 ms a step): the write thread runs steps between click batches.
+  const batch = opts.batch ?? 500;
   const progress = db.query<{ last_id: number }, [string]>("SELECT last_id FROM rollup_progress WHERE source = ?1");
   const advance = db.query<null, [string, number]>("UPDATE rollup_progress SET last_id = ?2 WHERE source = ?1");
   const clickRows = db.query<RawRow, [number, number]>(`SELECT ${COLUMNS}, dest_key FROM clicks WHERE id > ?1 ORDER BY id LIMIT ?2`);
@@ -160,7 +160,7 @@ export function rollupJob(db: Database, opts: { batch?: number } = {}) {
      * sighting; its count stays), and raw rows older than the retention setting are deleted in
      * batches, oldest first, never before the job has folded them in.
      */
-    maintain(now: number, opts: { deleteBatch?: number } = {}): { deleted: number } {
+    maintain(now: number, opts: { deleteBatch?: number; budgetMs?: number } = {}): { deleted: number; more: boolean } {
       const tz = storedSetting(db, "timeZone");
       const today = localDay(now, tz);
       pruneSalts.run(today);
@@ -171,7 +171,10 @@ export function rollupJob(db: Database, opts: { batch?: number } = {}) {
       if (upTo > 0) pruneVisitors.run(nextDay(localDay(upTo, tz), -1));
       const days = storedSetting(db, "rawRetentionDays");
       let deleted = 0;
-      if (days <= 0) return { deleted };
+      if (days <= 0) return { deleted, more: false };
+      // Bounded per call: on the write thread a long delete would hold click batches back.
+      const until = performance.now() + (opts.budgetMs ?? 50);
+      let more = false;
       const cutoff = now - days * DAY;
       const limit = opts.deleteBatch ?? 5000;
       for (const table of ["clicks", "page_views"] as const) {
@@ -183,9 +186,13 @@ export function rollupJob(db: Database, opts: { batch?: number } = {}) {
           if (expired.length === 0) break;
           deleted += db.transaction(() => raw[table].drop.run(expired[0]!.id, expired[expired.length - 1]!.id, cutoff).changes).immediate();
           if (expired.length < rows.length || rows.length < limit) break;
+          if (performance.now() > until) {
+            more = true;
+            break;
+          }
         }
       }
-      return { deleted };
+      return { deleted, more };
     },
   };
 }

@@ -24,9 +24,9 @@ export function visitorIds(db: Database, timeZone: () => string) {
   return {
     /** The fan's id for the day of `ts`: same IP and user agent on the same local day, same id. */
     visitor(ip: string, userAgent: string, ts: number): number {
-      const digest = Bun.CryptoHasher.hash("sha256", `${saltAt(ts, timeZone())}\n${ip}\n${userAgent}`) as Uint8Array;
-      const view = new DataView(digest.buffer, digest.byteOffset, 8);
-      return view.getUint32(0) * 0x100000 + (view.getUint32(4) >>> 12);
+      const d = Bun.CryptoHasher.hash("sha256", `${saltAt(ts, timeZone())}\n${ip}\n${userAgent}`) as Uint8Array;
+      // The first 52 bits, big-endian: exact as a double, so JSON and SQLite carry it unchanged.
+      return d[0]! * 2 ** 44 + d[1]! * 2 ** 36 + d[2]! * 2 ** 28 + d[3]! * 2 ** 20 + d[4]! * 2 ** 12 + d[5]! * 2 ** 4 + (d[6]! >> 4);
     },
   };
 }
