@@ -1,6 +1,6 @@
 import { describe, expect, it } from "bun:test";
 import { Database } from "bun:sqlite";
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BUN, HUMAN_UA, ROOT, TOKEN, eventually, release, startApp, tempDir } from "./helpers";
 import { spawnServer } from "./process";
@@ -63,6 +63,7 @@ describe("outro backup", () => {
       expect(run.out.split("\n")).toHaveLength(1);
       expect(run.out).toMatch(/^outro: backup written to .*snapshot\.db \(\d+ KB\)$/);
       expect(checkBackup(file).links).toBe(1);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
       // A consistent snapshot: the rollup agrees with the raw rows it was taken with.
       const db = new Database(file, { readonly: true });
       const clicks = db.query<{ n: number }, []>("SELECT COUNT(*) AS n FROM clicks").get()!.n;

@@ -1,5 +1,5 @@
 import { Database } from "bun:sqlite";
-import { copyFileSync, existsSync, linkSync, renameSync, rmSync, statSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, linkSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { databasePath } from "../db/open";
 import { migrations } from "../db/migrations";
@@ -61,6 +61,8 @@ export async function backupTo(dataDir: string, file: string): Promise<BackupRes
   const temp = tempName(target, "partial");
   try {
     await vacuumInto(source, temp);
+    // A backup holds access tokens and fans' e-mail addresses: readable by its owner only.
+    chmodSync(temp, 0o600);
     try {
       linkSync(temp, target); // fails if the file appeared meanwhile: still never overwrites
     } catch (err) {

@@ -46,7 +46,7 @@ export function scheduleBackups({ dataDir, intervalHours, keep, clock = Date.now
 
   /** Takes one backup now and prunes; answers its path (null when it failed: logged). */
   const runNow = async (): Promise<string | null> => {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     const file = join(dir, backupName(clock()));
     try {
       const done = await backupTo(dataDir, file);
