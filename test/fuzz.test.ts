@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import fc from "fast-check";
 import { HUMAN_UA, TOKEN, release, startApp, type TestApp } from "./helpers";
+import { AdminClient } from "./admin-client";
 
 // Property-based tests: hostile and random input on every JSON API route and every public route
 // never answers 5xx, never kills the server, and never changes a link it was not aimed at.
@@ -221,5 +222,63 @@ describe("fuzzing", () => {
       { numRuns: Math.ceil(RUNS / 2) },
     );
     await assertIntact();
+  }, 60_000);
+});
+
+describe("fuzzing the admin's forms", () => {
+  it("random, hostile and forged form posts never answer 5xx nor touch a link they were not aimed at", async () => {
+    const admin = await startApp({ ADMIN_PASSWORD: "correct-horse-battery" });
+    try {
+      await admin.createLink(release(SENTINEL, { pixelId: "9876543210", artist: "Sentinel ✓" }));
+      await admin.createLink(release("fuzz-a"));
+      await admin.createLink({ ...release("fuzz-bio"), type: "bio" });
+      const before = await (await admin.api("GET", `/api/links/${SENTINEL}`)).text();
+      const client = new AdminClient(admin);
+      expect((await client.signIn("correct-horse-battery")).status).toBeLessThan(400);
+      expect(client.csrf).not.toBe("");
+
+      const names = [
+        "slug", "type", "title", "artist", "bio", "artworkUrl", "published", "featuredSlug", "pixelId", "accessToken", "clearAccessToken",
+        "clickEvent", "clickEventCustom", "emailSignup", "consentMode", "limitedDataUse", "testEventCode", "name", "action", "preset",
+        "source", "medium", "campaign", "content", "term", "link", "q", "password", "confirm", "_csrf",
+        ...[0, 1, 2, 39, 40, 99].flatMap((i) => ["url", "label", "pos", "remove", "present", "date", "city", "venue", "ticketUrl"].flatMap((f) => [`dest-${i}-${f}`, `social-${i}-${f}`, `tour-${i}-${f}`])),
+      ];
+      const form = fc.dictionary(fc.oneof(fc.constantFrom(...names), printable), fc.oneof(text, fc.constantFrom("on", "release", "bio", "Lead", "opt-in", "2026-02-30", "https://open.spotify.com/track/x")), { maxKeys: 14 });
+      const target = fc.oneof(
+        fc.constantFrom("/admin/links", "/admin/settings", "/admin/settings/tokens", "/admin/fans/settings", "/admin/logout", "/admin/login", "/admin/setup"),
+        fc.tuple(fc.oneof(fc.constantFrom("fuzz-a", "fuzz-bio"), segment), fc.constantFrom("", "/publish", "/delete")).map(([s, tail]) => `/admin/links/${s}${tail}`),
+        fc.oneof(segment, fc.constantFrom("1", "-1", "99999999999999999999")).map((id) => `/admin/settings/tokens/${id}/revoke`),
+        fc.oneof(segment, fc.constantFrom("1", "0")).map((id) => `/admin/fans/${id}/delete`),
+      );
+      const upload = fc.option(fc.uint8Array({ maxLength: 2048 }), { nil: undefined });
+      const csrf = fc.oneof({ weight: 5, arbitrary: fc.constant("session") }, { weight: 1, arbitrary: printable });
+      await fc.assert(
+        fc.asyncProperty(target, form, upload, csrf, async (path, fields, file, token) => {
+          const url = `${admin.base}${path}`;
+          try {
+            if (aimsAtSentinel(url)) return;
+          } catch {
+            return;
+          }
+          const all: Record<string, string | Blob> = { ...Object.fromEntries(Object.entries(fields).map(([k, v]) => [k.toWellFormed(), v.toWellFormed()])), _csrf: token === "session" ? client.csrf : token };
+          if (file) all.artworkFile = new Blob([file], { type: "image/png" });
+          let res: Response;
+          try {
+            res = await client.post(path, all);
+          } catch {
+            return; // the client could not build the request
+          }
+          await res.arrayBuffer();
+          if (res.status >= 500) throw new Error(`POST ${path} answered ${res.status}`);
+          // A sign-out or a password change ends the session: sign in again and go on.
+          if (res.status === 303 && /\/admin\/login/.test(res.headers.get("location") ?? "")) await client.signIn("correct-horse-battery");
+        }),
+        { numRuns: RUNS },
+      );
+      expect((await fetch(`${admin.base}/healthz`)).status).toBe(200);
+      expect(await (await admin.api("GET", `/api/links/${SENTINEL}`)).text()).toBe(before);
+    } finally {
+      await admin.close();
+    }
   }, 60_000);
 });
