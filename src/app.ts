@@ -85,7 +85,7 @@ export function createApp({ config, db, clock = Date.now }: AppDeps) {
     .use(mediaRoutes({ dataDir: config.dataDir }))
     .use(adminRoutes({ config, db, links, settings, tokens, clock }))
     .use(fanAdminRoutes({ config, db, links, settings, tokens, clock, fans }))
-    .use(metricsRoutes({ envToken: config.apiToken, tokens, clock, securityHeaders, traffic: writer.committed, delivery: deliveryLog(db), startedAt: clock() }))
+    .use(metricsRoutes({ envToken: config.apiToken, tokens, clock, securityHeaders, traffic: writer.committed, delivery: deliveryLog(db), startedAt: clock(), backups: backups.status }))
     .use(statsRoutes({ config, db, links, settings, tokens, clock }));
 
   return {

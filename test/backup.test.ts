@@ -188,6 +188,11 @@ describe("scheduled backups", () => {
       const newest = listBackups(app.dataDir).at(-1)!;
       expect(newest).toMatch(/^outro-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z\.db$/);
       expect(checkBackup(join(app.dataDir, "backups", newest)).links).toBe(1);
+      // /metrics tells when the newest one was written, for an alert when backups stop.
+      const metrics = await (await app.req("/metrics", { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+      const last = Number(/^outro_backup_last_success_timestamp_seconds (\d+)$/m.exec(metrics)?.[1]);
+      expect(Math.abs(last - Date.now() / 1000)).toBeLessThan(30);
+      expect(metrics).toMatch(/^outro_backup_failures_total 0$/m);
     } finally {
       await app.close();
     }

@@ -92,5 +92,10 @@ describe("GET /metrics", () => {
     expect(samples.get("outro_outbox_depth")).toBe(5);
     expect(samples.get('outro_capi_events{status="expired"}')).toBe(8);
     expect(samples.get("process_start_time_seconds")).toBe(1_700_000_000);
+    // Backup gauges appear only while scheduled backups are on.
+    expect(samples.has("outro_backup_failures_total")).toBe(false);
+    const on = parse(renderMetrics({ traffic: [0, 0, 0, 0], delivery: { counters: () => ({ pending: 0, sent: 0, failed: 0, expired: 0 }) }, startedAt: 0, backups: () => ({ enabled: true, lastSuccessAt: null, failures: 2 }) })).samples;
+    expect(on.get("outro_backup_last_success_timestamp_seconds")).toBe(0);
+    expect(on.get("outro_backup_failures_total")).toBe(2);
   });
 });

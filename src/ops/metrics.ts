@@ -5,18 +5,21 @@ import type { TokenRepo } from "../api/tokens";
 import { apiAuth } from "../api/auth";
 import { securityHeadersPlugin } from "../plugins/security";
 import { LATENCY_BUCKETS, latency } from "./latency";
+import type { BackupStatus } from "./scheduled-backups";
 
 export interface MetricsSource {
   /** Views and click-outs committed by this process: the write thread's tally. */
   traffic: Readonly<Tally>;
   delivery: Pick<DeliveryLog, "counters">;
   startedAt: number;
+  /** Scheduled backups, when the app runs them. */
+  backups?: () => Readonly<BackupStatus>;
 }
 
 const num = (n: number) => (Number.isInteger(n) ? String(n) : n.toPrecision(9).replace(/\.?0+$/, ""));
 
 /** The Prometheus text exposition format (version 0.0.4). */
-export function renderMetrics({ traffic, delivery, startedAt }: MetricsSource): string {
+export function renderMetrics({ traffic, delivery, startedAt, backups }: MetricsSource): string {
   const out: string[] = [];
   const family = (name: string, type: string, help: string) => out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
 
@@ -41,6 +44,15 @@ export function renderMetrics({ traffic, delivery, startedAt }: MetricsSource): 
     out.push(`outro_request_duration_seconds_bucket{route="${route}",le="+Inf"} ${h.count}`);
     out.push(`outro_request_duration_seconds_sum{route="${route}"} ${num(h.sum)}`);
     out.push(`outro_request_duration_seconds_count{route="${route}"} ${h.count}`);
+  }
+
+  const b = backups?.();
+  if (b?.enabled) {
+    // Alert on time() - this growing past the interval: backups have stopped working.
+    family("outro_backup_last_success_timestamp_seconds", "gauge", "When the newest scheduled backup in DATA_DIR/backups was written (0: none yet).");
+    out.push(`outro_backup_last_success_timestamp_seconds ${Math.floor((b.lastSuccessAt ?? 0) / 1000)}`);
+    family("outro_backup_failures_total", "counter", "Scheduled backups that failed since the process started.");
+    out.push(`outro_backup_failures_total ${b.failures}`);
   }
 
   family("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.");

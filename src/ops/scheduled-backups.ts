@@ -19,6 +19,12 @@ export function listBackups(dataDir: string): string[] {
   }
 }
 
+export interface BackupStatus {
+  enabled: boolean;
+  lastSuccessAt: number | null;
+  failures: number;
+}
+
 export interface ScheduleOptions {
   dataDir: string;
   intervalHours: number;
@@ -38,6 +44,8 @@ export function scheduleBackups({ dataDir, intervalHours, keep, clock = Date.now
   let running: Promise<unknown> | null = null;
   let stopped = false;
   let lastAttempt = -Infinity;
+  const newestOnDisk = listBackups(dataDir).at(-1);
+  const status = { lastSuccessAt: newestOnDisk ? nameTime(newestOnDisk) : null as number | null, failures: 0 };
 
   const prune = () => {
     const all = listBackups(dataDir);
@@ -51,9 +59,11 @@ export function scheduleBackups({ dataDir, intervalHours, keep, clock = Date.now
     try {
       const done = await backupTo(dataDir, file);
       prune();
+      status.lastSuccessAt = clock();
       log.info({ file: done.file, bytes: done.bytes }, "scheduled backup written");
       return done.file;
     } catch (err) {
+      status.failures++;
       log.error({ err, file }, "scheduled backup failed");
       return null;
     }
@@ -83,6 +93,8 @@ export function scheduleBackups({ dataDir, intervalHours, keep, clock = Date.now
   if (every > 0) arm();
   return {
     runNow,
+    /** For /metrics: when the newest scheduled backup was written, and failures since start. */
+    status: (): Readonly<BackupStatus> => ({ enabled: every > 0, ...status }),
     /** Stops the schedule and waits for a backup that is being written. */
     async stop() {
       stopped = true;
