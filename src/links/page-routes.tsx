@@ -137,16 +137,16 @@ export const pageRoutes = ({ config, links, recorder, fans, settings, onSignup }
 
   return new Elysia({ name: "pages" })
     .onError(mapError)
-    .get("/:slug", async (ctx) => {
+    // Destructured on purpose: Elysia reads the handler's parameters to decide what to build per request.
+    .get("/:slug", async ({ params, query, request, server, set }) => {
       const started = performance.now();
-      Object.assign(ctx.set.headers, pageHeaders);
-      const link = links.resolvePublished(ctx.params.slug);
-      if (!link) return notFound(ctx.set);
-      return timed(latency.page, started, await render(link, ctx, null));
+      Object.assign(set.headers, pageHeaders);
+      const link = links.resolvePublished(params.slug);
+      if (!link) return notFound(set);
+      return timed(latency.page, started, await render(link, { request, query, server, set }, null));
     })
     // A fan never gets an error page here: bad input gets the form back with a message.
-    .post("/:slug/subscribe", async (ctx) => {
-      const { params, request, body, set, server } = ctx;
+    .post("/:slug/subscribe", async ({ params, request, body, set, server }) => {
       Object.assign(set.headers, pageHeaders);
       const link = links.resolvePublished(params.slug);
       if (!link || !fans.signupEnabled(link.id)) return notFound(set);
@@ -175,7 +175,7 @@ export const pageRoutes = ({ config, links, recorder, fans, settings, onSignup }
         return "";
       }
       set.status = 422;
-      return render(link, { ...ctx, query: {} }, { message: outcome.message, email: form.email.slice(0, 254), name: form.name.slice(0, 100) });
+      return render(link, { request, server, set, query: {} }, { message: outcome.message, email: form.email.slice(0, 254), name: form.name.slice(0, 100) });
     });
 };
 
