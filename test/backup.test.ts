@@ -225,3 +225,31 @@ describe("scheduled backups", () => {
     expect(loadConfig({ DATA_DIR: tempDir(), BACKUP_INTERVAL_HOURS: "24", BACKUP_KEEP: "14" })).toMatchObject({ backupIntervalHours: 24, backupKeep: 14 });
   });
 });
+
+describe("backup download in the admin", () => {
+  it("downloads a consistent snapshot that opens as an Outro database, only when signed in", async () => {
+    const { AdminClient, ADMIN_PASSWORD } = await import("./admin-client");
+    const t = await startApp({ ADMIN_PASSWORD });
+    try {
+      await t.createLink(release());
+      await t.req("/night-drive/go/spotify", { headers: { "user-agent": "Mozilla/5.0 (iPhone) Mobile Safari" } });
+      const admin = new AdminClient(t);
+      expect((await admin.get("/admin/backup.db")).status).toBe(303);
+      await admin.signIn();
+      expect(await admin.page("/admin/settings")).toContain('href="/admin/backup.db"');
+      const res = await admin.get("/admin/backup.db");
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-disposition")).toMatch(/attachment; filename="outro-download-.*\.db"/);
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      expect(new TextDecoder().decode(bytes.slice(0, 15))).toBe("SQLite format 3");
+      const file = `${t.dataDir}/downloaded.db`;
+      await Bun.write(file, bytes);
+      const copy = new Database(file, { readonly: true });
+      expect(copy.query<{ slug: string }, []>("SELECT slug FROM links").all()).toEqual([{ slug: "night-drive" }]);
+      expect(copy.query<{ n: number }, []>("SELECT COUNT(*) AS n FROM clicks").get()!.n).toBe(1);
+      copy.close();
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -5,6 +5,7 @@ import { authRoutes } from "./auth-routes";
 import { linkRoutes } from "./link-routes";
 import { settingsRoutes } from "./settings-routes";
 import { toolRoutes } from "./tools-routes";
+import { backupRoutes } from "./backup-routes";
 
 const DAY = 86_400_000;
 /** Tour dates stay listed until noon UTC of the next day, so an evening show anywhere is not hidden early. */
@@ -29,5 +30,6 @@ export function adminRoutes(deps: AdminDeps) {
     .use(authRoutes(kit))
     .use(linkRoutes(kit))
     .use(settingsRoutes(kit))
-    .use(toolRoutes(kit));
+    .use(toolRoutes(kit))
+    .use(backupRoutes(kit));
 }

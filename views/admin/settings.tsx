@@ -86,6 +86,12 @@ export const SettingsPage = (p: SettingsProps) => (
       <button type="submit">Save settings</button>
     </form>
 
+    <section id="backup">
+      <h2>Backup</h2>
+      <p class="muted">A consistent copy of the database, taken while Outro keeps serving, kept in DATA_DIR/backups and downloaded. Uploaded media (DATA_DIR/media) is not in it.</p>
+      <p><a href="/admin/backup.db" role="button" class="secondary" download="outro-backup.db">Download a backup</a></p>
+    </section>
+
     <section id="api-tokens">
       <h2>API tokens</h2>
       <p class="muted">For scripts using the JSON API (<a href="/api/docs">docs</a>). A token is shown once, when it is made; only its fingerprint is stored.{p.envApiToken ? " The API_TOKEN environment variable works as well." : ""}</p>
