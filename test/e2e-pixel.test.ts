@@ -105,4 +105,40 @@ describe("Pixel and Conversions API in a real browser", () => {
     await eventually(() => expect(graph.requests.flatMap((r) => r.body.data).some((e) => e.event_id === eid)).toBe(true), 5000);
     await context.close();
   }, 30_000);
+
+  it("signs a fan up in place and fires CompleteRegistration with the server's event id", async () => {
+    const { id } = t.db.query<{ id: number }, []>("SELECT id FROM links WHERE slug = 'night-drive'").get()!;
+    t.db.run("INSERT OR REPLACE INTO link_options (link_id, email_signup) VALUES (?, 1)", [id]);
+    t.outro.links.touch();
+    const pixelHits: { ev: string; eid: string }[] = [];
+    const context = await newContext(browser, {
+      userAgent: FAN_UA,
+      external: (url) => {
+        if (url.href.startsWith("https://connect.facebook.net/en_US/fbevents.js")) return { contentType: "text/javascript", body: STUB_PIXEL };
+        if (url.hostname === "www.facebook.com" && url.pathname === "/tr") {
+          pixelHits.push({ ev: url.searchParams.get("ev")!, eid: url.searchParams.get("eid")! });
+          return { contentType: "image/gif", body: "" };
+        }
+        return false;
+      },
+    });
+    const page = await context.newPage();
+    await page.goto(`${t.base}/night-drive`);
+    await page.fill("#signup-email", "Browser.Fan@Example.com");
+    await page.check("input[name=consent]");
+    await Bun.sleep(2100); // the form refuses anything filled in faster than a person could
+    await page.click(".signup-form button");
+    await page.waitForSelector(".signup-form", { state: "detached" });
+    expect(await page.textContent(".signup-msg")).toBe("Thanks — you're on the list.");
+    expect(new URL(page.url()).pathname).toBe("/night-drive");
+    await screenshot(page, "signup-done");
+    const stored = await eventually(() => {
+      const row = t.db.query<{ event_id: string }, []>("SELECT event_id FROM capi_events WHERE event_name = 'CompleteRegistration'").get();
+      expect(row).not.toBeNull();
+      return row!;
+    });
+    await eventually(() => expect(pixelHits).toContainEqual({ ev: "CompleteRegistration", eid: stored.event_id }));
+    expect(t.db.query<{ email: string }, []>("SELECT email FROM fans").all()).toEqual([{ email: "browser.fan@example.com" }]);
+    await context.close();
+  }, 30_000);
 });
