@@ -81,7 +81,7 @@ export function createApp({ config, db, clock = Date.now }: AppDeps) {
     })
     .use(assetRoutes)
     .use(apiRoutes({ envToken: config.apiToken, tokens, links, stats: linkStats(db, clock), clock, securityHeaders }))
-    .use(eventRoutes({ envToken: config.apiToken, tokens, log: deliveryLog(db), clock }))
+    .use(eventRoutes({ envToken: config.apiToken, tokens, log: deliveryLog(db), clock, headers: securityHeaders }))
     .use(mediaRoutes({ dataDir: config.dataDir }))
     .use(adminRoutes({ config, db, links, settings, tokens, clock }))
     .use(fanAdminRoutes({ config, db, links, settings, tokens, clock, fans }))

@@ -15,6 +15,7 @@ describe("security headers", () => {
         api: await app.api("GET", "/api/links"),
         apiCreate: await app.api("POST", "/api/links", release("second")),
         metrics: await app.req("/metrics", { headers: { authorization: `Bearer ${TOKEN}` } }),
+        events: await app.api("GET", "/api/events"),
       };
       expect(answers.page.status).toBe(200);
       expect(answers.missingPage.status).toBe(404);

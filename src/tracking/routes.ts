@@ -3,7 +3,7 @@ import { z } from "zod";
 import { notFound } from "../errors";
 import { apiAuth } from "../api/auth";
 import type { TokenRepo } from "../api/tokens";
-import { securityHeaders } from "../plugins/security";
+import { SECURITY_HEADERS, securityHeadersPlugin } from "../plugins/security";
 import type { DeliveryLog, DeliveryRow } from "./log";
 
 export interface EventRoutesDeps {
@@ -57,9 +57,9 @@ export function publicDelivery(r: DeliveryRow) {
 }
 
 /** GET /api/events: the Conversions API delivery log, its counters and the per-event dedup proof. */
-export const eventRoutes = ({ envToken, tokens, log, clock }: EventRoutesDeps) =>
+export const eventRoutes = ({ envToken, tokens, log, clock, headers = SECURITY_HEADERS }: EventRoutesDeps & { headers?: Record<string, string> }) =>
   new Elysia({ name: "events-api", prefix: "/api" })
-    .use(securityHeaders)
+    .use(securityHeadersPlugin(headers))
     .use(apiAuth(envToken, tokens, clock))
     .guard({ apiAuth: true, detail: { security: [{ bearer: [] }] } }, (app) =>
       app
