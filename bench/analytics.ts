@@ -98,17 +98,22 @@ console.log(`generated in ${seconds(t0)} s`);
 t0 = performance.now();
 const job = rollupJob(db, { batch: 50_000 });
 let folded = 0;
-for (let n = job.step(); n > 0; n = job.step()) {
+for (let n = job.step(), steps = 1; n > 0; n = job.step(), steps++) {
   folded += n;
-  if (folded % 2_000_000 < 100_000) db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  // As the write thread does: housekeeping now and then (here it drops finished days' visitor hashes).
+  if (steps % 20 === 0) job.maintain(now);
+  if (steps % 40 === 0) db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
 }
+job.maintain(now);
 db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
 const jobSeconds = (performance.now() - t0) / 1000;
 console.log(`rollup job: ${folded.toLocaleString("en-US")} raw rows folded in ${jobSeconds.toFixed(1)} s (${Math.round(folded / jobSeconds).toLocaleString("en-US")} rows/s)`);
 
 const size = statSync(databasePath(dir)).size;
+const pragma = (name: string) => db.query<Record<string, number>, []>(`PRAGMA ${name}`).get()![name]!;
+const live = (pragma("page_count") - pragma("freelist_count")) * pragma("page_size");
 const rows = (t: string) => db.query<{ n: number }, []>(`SELECT COUNT(*) AS n FROM ${t}`).get()!.n;
-console.log(`database: ${(size / 1e6).toFixed(0)} MB, ${(size / 1e6 / (EVENTS / 1e6)).toFixed(1)} MB per million events; rollup_dims ${rows("rollup_dims").toLocaleString("en-US")} rows, rollup_hourly ${rows("rollup_hourly").toLocaleString("en-US")} rows`);
+console.log(`database: ${(size / 1e6).toFixed(0)} MB file (${(live / 1e6).toFixed(0)} MB in use), ${(size / 1e6 / (EVENTS / 1e6)).toFixed(1)} MB per million events; rollup_dims ${rows("rollup_dims").toLocaleString("en-US")} rows, rollup_hourly ${rows("rollup_hourly").toLocaleString("en-US")} rows`);
 try {
   const tables = db.query<{ name: string; mb: number }, []>("SELECT name, ROUND(SUM(pgsize) / 1e6, 1) AS mb FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 8").all();
   console.log(`largest tables and indexes (MB): ${tables.map((t) => `${t.name} ${t.mb}`).join(", ")}`);

@@ -8,7 +8,8 @@ for await (const chunk of proc.stderr) {
   tail = (tail + text).slice(-4000);
 }
 const code = await proc.exited;
-const pass = Number(/(\d+) pass/.exec(tail)?.[1] ?? 0);
-const fail = Number(/(\d+) fail/.exec(tail)?.[1] ?? 0);
+// bun's summary lines are " N pass" and " N fail" alone on their lines; test names may contain "5 failures".
+const pass = Number(/^\s*(\d+) pass$/m.exec(tail)?.[1] ?? 0);
+const fail = Number(/^\s*(\d+) fail$/m.exec(tail)?.[1] ?? 0);
 console.log(`${pass} passed, ${fail} failed`);
 process.exit(code);

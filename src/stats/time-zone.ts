@@ -62,17 +62,24 @@ export function nextDay(day: string, n = 1): string {
  * start falls in, so a day's edges move by up to 45 minutes.
  */
 export function hourDays(tz: string) {
-  const cache = new Map<number, string>();
+  // Shared across requests: a 90-day range is 2160 hours, each an Intl call the first time only.
+  let cache = hourDayCaches.get(tz);
+  if (!cache) {
+    if (hourDayCaches.size >= 50) hourDayCaches.clear();
+    hourDayCaches.set(tz, (cache = new Map()));
+  }
+  const days = cache;
   return (hour: number): string => {
-    let d = cache.get(hour);
+    let d = days.get(hour);
     if (d === undefined) {
       d = localDay(hour * HOUR, tz);
-      if (cache.size > 100_000) cache.clear();
-      cache.set(hour, d);
+      if (days.size > 50_000) days.clear();
+      days.set(hour, d);
     }
     return d;
   };
 }
+const hourDayCaches = new Map<string, Map<number, string>>();
 
 /** The first hour bucket of a local day (rounded down to a whole UTC hour). */
 export const dayStartHour = (day: string, tz: string) => Math.floor(dayStart(day, tz) / HOUR);
