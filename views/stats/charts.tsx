@@ -12,7 +12,7 @@ export interface Series {
 export const LineChart = ({ title, labels, series }: { title: string; labels: string[]; series: Series[] }) => {
   const w = 720;
   const h = 200;
-  const pad = { l: 48, r: 12, t: 12, b: 28 };
+  const pad = { l: 48, r: 12, t: 30, b: 28 };
   const max = Math.max(1, ...series.flatMap((s) => s.values));
   const x = (i: number) => pad.l + (labels.length <= 1 ? 0 : (i * (w - pad.l - pad.r)) / (labels.length - 1));
   const y = (v: number) => pad.t + (h - pad.t - pad.b) * (1 - v / max);
@@ -30,8 +30,8 @@ export const LineChart = ({ title, labels, series }: { title: string; labels: st
       <text x={w - pad.r} y={h - 8} font-size="11" fill="#666" text-anchor="end" safe>{labels[labels.length - 1] ?? ""}</text>
       {series.map((s, i) => (
         <>
-          <rect x={pad.l + 8 + i * 110} y={pad.t} width="10" height="10" fill={s.colour} />
-          <text x={pad.l + 22 + i * 110} y={pad.t + 9} font-size="11" fill="#333" safe>{s.name}</text>
+          <rect x={pad.l + 8 + i * 110} y="6" width="10" height="10" fill={s.colour} />
+          <text x={pad.l + 22 + i * 110} y="15" font-size="11" fill="#333" safe>{s.name}</text>
         </>
       ))}
     </svg>
@@ -44,8 +44,8 @@ export interface Bar {
   clicks: number;
 }
 
-/** Horizontal bars: page views (wide, pale) with click-outs (narrow, dark) over them, top rows only. */
-export const BarChart = ({ title, bars }: { title: string; bars: Bar[] }) => {
+/** Horizontal bars: page views (wide, pale) with click-outs (narrow, dark) over them, labelled "views / click-outs". */
+export const BarChart = ({ title, bars, clicksOnly = false }: { title: string; bars: Bar[]; clicksOnly?: boolean }) => {
   const rowH = 22;
   const w = 720;
   const labelW = 200;
@@ -60,7 +60,7 @@ export const BarChart = ({ title, bars }: { title: string; bars: Bar[] }) => {
           <text x={labelW - 8} y={i * rowH + 16} text-anchor="end" font-size="12" fill="#333" safe>{b.label.length > 30 ? `${b.label.slice(0, 29)}…` : b.label}</text>
           <rect x={labelW} y={i * rowH + 4} width={len(b.views).toFixed(1)} height="16" fill="#9ec5fe" />
           <rect x={labelW} y={i * rowH + 9} width={len(b.clicks).toFixed(1)} height="6" fill="#0a58ca" />
-          <text x={labelW + len(Math.max(b.views, b.clicks)) + 6} y={i * rowH + 16} font-size="11" fill="#666" safe>{`${fmt(b.views)} / ${fmt(b.clicks)}`}</text>
+          <text x={labelW + len(Math.max(b.views, b.clicks)) + 6} y={i * rowH + 16} font-size="11" fill="#666" safe>{clicksOnly ? fmt(b.clicks) : `${fmt(b.views)} / ${fmt(b.clicks)}`}</text>
         </>
       ))}
     </svg>

@@ -67,7 +67,7 @@ const Table = ({ table, csv }: { table: StatsTable; csv: string }) => (
       <p class="muted">No fans in this range yet.</p>
     ) : (
       <>
-        <BarChart title={table.title} bars={table.rows.slice(0, 10).map((r) => ({ label: r.value ?? table.none, views: table.clicksOnly ? 0 : r.views, clicks: r.clicks }))} />
+        <BarChart title={table.title} clicksOnly={table.clicksOnly} bars={table.rows.slice(0, 10).map((r) => ({ label: r.value ?? table.none, views: table.clicksOnly ? 0 : r.views, clicks: r.clicks }))} />
         <table class="striped">
           <thead>
             <tr>
