@@ -31,6 +31,8 @@ import { statsRoutes } from "./stats/routes";
 import { metricsRoutes } from "./ops/metrics";
 import { scheduleBackups } from "./ops/scheduled-backups";
 import { securityHeadersFor } from "./plugins/security";
+import { linkMonitor } from "./monitor/service";
+import { checkerUserAgent } from "./monitor/check-url";
 
 export interface AppDeps {
   config: Config;
@@ -53,11 +55,16 @@ export function createApp({ config, db, clock = Date.now }: AppDeps) {
 
   const backups = scheduleBackups({ dataDir: config.dataDir, intervalHours: config.backupIntervalHours, keep: config.backupKeep, clock });
   const securityHeaders = securityHeadersFor(config);
+  const monitor = linkMonitor({
+    db, links, settings, clock, intervalHours: config.linkCheckIntervalHours, timeoutMs: config.linkCheckTimeoutMs,
+    hostGapMs: config.linkCheckHostGapMs, userAgent: checkerUserAgent(config.publicUrl),
+  });
+  monitor.start();
 
   const app = new Elysia()
     // The two hot paths come first: global plugins registered later add per-request work they do not need.
     .use(clickOutRoutes({ config, recorder }))
-    .use(pageRoutes({ config, links, recorder, fans, settings, onSignup: () => { sender.notify(); webhooks.notify(); } }))
+    .use(pageRoutes({ config, links, recorder, fans, settings, onSignup: () => { sender.notify(); webhooks.notify(); }, hiddenUrls: monitor.hiddenUrls }))
     .use(unsubscribeRoutes(fans))
     .use(errorHandler)
     .use(html({ autoDetect: false }))
@@ -80,10 +87,10 @@ export function createApp({ config, db, clock = Date.now }: AppDeps) {
       return { status: "unavailable" };
     })
     .use(assetRoutes)
-    .use(apiRoutes({ envToken: config.apiToken, tokens, links, stats: linkStats(db, clock), clock, securityHeaders }))
+    .use(apiRoutes({ envToken: config.apiToken, tokens, links, stats: linkStats(db, clock), clock, securityHeaders, monitor }))
     .use(eventRoutes({ envToken: config.apiToken, tokens, log: deliveryLog(db), clock, headers: securityHeaders }))
     .use(mediaRoutes({ dataDir: config.dataDir }))
-    .use(adminRoutes({ config, db, links, settings, tokens, clock }))
+    .use(adminRoutes({ config, db, links, settings, tokens, clock, monitor }))
     .use(fanAdminRoutes({ config, db, links, settings, tokens, clock, fans }))
     .use(metricsRoutes({ envToken: config.apiToken, tokens, clock, securityHeaders, traffic: writer.committed, delivery: deliveryLog(db), startedAt: clock(), backups: backups.status }))
     .use(statsRoutes({ config, db, links, settings, tokens, clock }));
@@ -94,9 +101,11 @@ export function createApp({ config, db, clock = Date.now }: AppDeps) {
     settings,
     fans,
     webhooks,
+    monitor,
     /** Commits queued writes, stops the write thread and lets in-flight CAPI requests record their answers; the caller closes the database. */
     close: async () => {
       await backups.stop();
+      await monitor.stop();
       await writer.close();
       await sender.stop();
       await webhooks.stop();

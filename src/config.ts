@@ -70,6 +70,27 @@ export const ConfigSchema = z.object({
     .transform(Number)
     .refine((n) => n >= 1 && n <= 1000, "must be a whole number from 1 to 1000")
     .default(7),
+  LINK_CHECK_INTERVAL_HOURS: z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?$/, "must be a number of hours from 0 (off) to 8760")
+    .transform(Number)
+    .refine((n) => n <= 8760, "must be a number of hours from 0 (off) to 8760")
+    .default(24),
+  LINK_CHECK_TIMEOUT_MS: z
+    .string()
+    .trim()
+    .regex(/^\d+$/, "must be a whole number of milliseconds from 100 to 120000")
+    .transform(Number)
+    .refine((n) => n >= 100 && n <= 120_000, "must be a whole number of milliseconds from 100 to 120000")
+    .default(10_000),
+  LINK_CHECK_HOST_GAP_MS: z
+    .string()
+    .trim()
+    .regex(/^\d+$/, "must be a whole number of milliseconds from 0 to 600000")
+    .transform(Number)
+    .refine((n) => n <= 600_000, "must be a whole number of milliseconds from 0 to 600000")
+    .default(2_000),
   LOG_LEVEL: z.enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(", ")}`).default("info"),
 });
 
@@ -91,6 +112,12 @@ export type Config = {
   /** How many scheduled backups to keep. */
   backupKeep: number;
   logLevel: LogLevel;
+  /** Hours between dead-link monitor runs; 0 = no scheduled runs ("check now" still works). */
+  linkCheckIntervalHours: number;
+  /** Per-request timeout of a link check. */
+  linkCheckTimeoutMs: number;
+  /** Pause between two link-check requests to the same host. */
+  linkCheckHostGapMs: number;
 };
 
 export class ConfigError extends Error {}
@@ -134,5 +161,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     backupIntervalHours: c.BACKUP_INTERVAL_HOURS,
     backupKeep: c.BACKUP_KEEP,
     logLevel: c.LOG_LEVEL,
+    linkCheckIntervalHours: c.LINK_CHECK_INTERVAL_HOURS,
+    linkCheckTimeoutMs: c.LINK_CHECK_TIMEOUT_MS,
+    linkCheckHostGapMs: c.LINK_CHECK_HOST_GAP_MS,
   };
 }

@@ -4,6 +4,7 @@ import type { Config } from "../config";
 import type { LinkService } from "../links/service";
 import type { SettingsService } from "../settings/service";
 import type { TokenRepo } from "../api/tokens";
+import type { LinkMonitor } from "../monitor/service";
 import { securityHeadersFor } from "../plugins/security";
 import { linkStats } from "../stats/service";
 import { deliveryLog } from "../tracking/log";
@@ -19,12 +20,14 @@ export interface AdminDeps {
   settings: SettingsService;
   tokens: TokenRepo;
   clock?: () => number;
+  /** The dead-link monitor; the admin modules that do not show link health leave it out. */
+  monitor?: LinkMonitor;
 }
 
 /** Everything the admin's route modules share, built once per app. */
-export function adminKit({ config, db, links, settings, tokens, clock = Date.now }: AdminDeps) {
+export function adminKit({ config, db, links, settings, tokens, clock = Date.now, monitor }: AdminDeps) {
   return {
-    config, db, links, settings, tokens, clock,
+    config, db, links, settings, tokens, clock, monitor: monitor ?? null,
     sessions: sessionStore(db, clock),
     password: adminPassword(config, settings),
     limiter: signInLimiter(clock),

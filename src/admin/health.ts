@@ -51,6 +51,15 @@ export function dashboardAlerts(kit: AdminKit): Alert[] {
   if (expiring > 0) {
     alerts.push({ level: "warn", text: `${expiring} event${expiring === 1 ? "" : "s"} waiting to be sent will be too old for Meta within a day.`, href: "/admin/tracking?status=pending", action: "See pending events" });
   }
+  const broken = kit.monitor?.brokenCount() ?? 0;
+  if (broken > 0) {
+    const hidden = kit.settings.get().hideBrokenDestinations;
+    alerts.push({
+      level: "error",
+      text: `${broken} destination${broken === 1 ? " is" : "s are"} broken (the dead-link monitor's last check found ${broken === 1 ? "it" : "them"} gone or failing)${hidden ? "; hidden from the pages until they work again." : ": fans tapping them land on an error."}`,
+      href: "/admin#links", action: "See which ones",
+    });
+  }
   const code = kit.settings.get().testEventCode;
   if (code) alerts.push({ level: "info", text: `Test mode is on (code ${code}): events show in Meta's Test Events, not in your reports.`, href: "/admin/settings#test-events", action: "Turn it off" });
   return alerts;

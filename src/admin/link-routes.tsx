@@ -7,6 +7,7 @@ import { bioHubProps, smartLinkProps } from "../links/page-props";
 import { UploadError } from "../media/store";
 import { adminContext, formFile, formText, type AdminKit } from "./context";
 import { dashboardAlerts } from "./health";
+import { brokenDestinations, healthLookup } from "./link-health";
 import { draftFromForm, draftFromLink, emptyDraft, mapLinkErrors, tidyDraft, validateDraft, type LinkDraft } from "./link-form";
 import { AdminNotFound, DashboardPage, DeleteConfirmPage } from "../../views/admin/dashboard";
 import { LinkFormPage, type ServiceInfo } from "../../views/admin/link-form";
@@ -41,7 +42,7 @@ export const linkRoutes = (kit: AdminKit) => {
     <LinkFormPage
       shell={shell} draft={draft} originalSlug={originalSlug} errors={errors} saved={saved} baseUrl={base(request)}
       releases={links.list().filter((l) => l.type === "release" && l.slug !== originalSlug).map((l) => ({ slug: l.slug, title: l.title }))}
-      standardEvents={STANDARD_EVENTS} serviceOf={serviceOf}
+      standardEvents={STANDARD_EVENTS} serviceOf={serviceOf} healthOf={originalSlug ? healthLookup(kit.monitor) : undefined}
     />
   );
 
@@ -101,11 +102,16 @@ export const linkRoutes = (kit: AdminKit) => {
       const all = links.list();
       const needle = q.toLowerCase();
       const shown = needle ? all.filter((l) => `${l.title} ${l.artist} ${l.slug}`.toLowerCase().includes(needle)) : all;
+      const health = kit.monitor?.healthByUrl() ?? new Map();
       const rows = shown.map((l) => {
         const s = kit.stats(l, 28);
-        return { slug: l.slug, type: l.type, title: l.title, artist: l.artist, published: l.published, views: s.views, clicks: s.clicks, ctr: s.ctr };
+        return {
+          slug: l.slug, type: l.type, title: l.title, artist: l.artist, published: l.published, views: s.views, clicks: s.clicks, ctr: s.ctr,
+          broken: brokenDestinations(l, health),
+        };
       });
-      const notice = query.deleted ? `Deleted “${String(query.deleted).slice(0, 80)}”.` : undefined;
+      const notice = query.deleted ? `Deleted “${String(query.deleted).slice(0, 80)}”.`
+        : query.checking ? "Checking every destination in the background; reload in a minute to see the answers." : undefined;
       return <DashboardPage shell={shell} links={rows} query={q} alerts={dashboardAlerts(kit)} total={all.length} notice={notice} />;
     }, { admin: true })
     .get("/links", ({ redirect }) => redirect("/admin", 303), { admin: true })
@@ -127,7 +133,8 @@ export const linkRoutes = (kit: AdminKit) => {
       const link = find(params.slug);
       if (!link) return notFound(shell, set, params.slug);
       const draft = draftFromLink(link, kit.bio.tours(link.id), kit.bio.emailSignup(link.id));
-      const saved = query.saved === "new" ? "Created. Share the address above, or preview it first." : query.saved ? "Saved." : undefined;
+      const saved = query.saved === "new" ? "Created. Share the address above, or preview it first." : query.saved ? "Saved."
+        : query.checking ? "Checking this link's destinations in the background; reload in a moment to see the answers." : undefined;
       return form(shell, request, draft, link.slug, {}, saved);
     }, { admin: true })
     .post("/links/:slug", (ctx) => {
@@ -140,6 +147,13 @@ export const linkRoutes = (kit: AdminKit) => {
       if (!link) return notFound(shell, set, params.slug);
       links.update(link.slug, { published: formText(body)("published") === "on" });
       return redirect(`/admin/links/${link.slug}?saved=1`, 303);
+    }, { admin: true })
+    .post("/links/:slug/check", ({ shell, params, set, redirect }) => {
+      const link = find(params.slug);
+      if (!link) return notFound(shell, set, params.slug);
+      // Off the request path: the answer comes before the checks, which may take a while (rate limits, timeouts).
+      void kit.monitor?.checkLink(link);
+      return redirect(`/admin/links/${link.slug}?checking=1`, 303);
     }, { admin: true })
     .get("/links/:slug/delete", ({ shell, params, set }) => {
       const link = find(params.slug);
@@ -157,8 +171,10 @@ export const linkRoutes = (kit: AdminKit) => {
       if (!link) return notFound(shell, set, params.slug);
       // Rendered here rather than through the public route, so no view is recorded and drafts show too.
       const b = base(request);
+      // The same buttons fans get: broken destinations are left out while the instance hides them.
+      const visibility = { hiddenUrls: kit.monitor?.hiddenUrls() };
       return link.type === "bio"
-        ? <BioHubPage {...bioHubProps(link, links.featuredFor(link), b, "")} />
-        : <SmartLinkPage {...smartLinkProps(link, b, "")} />;
+        ? <BioHubPage {...bioHubProps(link, links.featuredFor(link), b, "", kit.clock(), visibility)} />
+        : <SmartLinkPage {...smartLinkProps(link, b, "", visibility)} />;
     }, { admin: true });
 };

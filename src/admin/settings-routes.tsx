@@ -14,6 +14,7 @@ const SettingsForm = z.object({
   clickEventCustom: z.string(),
   consentMode: z.enum(["none", "opt-in"], { message: "pick one of the two" }),
   limitedDataUse: z.boolean(),
+  hideBroken: z.boolean(),
 });
 
 const TokenName = z.string().trim().min(1, "give the token a name").max(80, "at most 80 characters")
@@ -28,7 +29,16 @@ export const settingsRoutes = (kit: AdminKit) => {
     const s = settings.get();
     return {
       pixelId: s.pixelId ?? "", testEventCode: s.testEventCode ?? "", ...eventChoice(s.clickEventName),
-      consentMode: s.consentMode, limitedDataUse: s.limitedDataUse,
+      consentMode: s.consentMode, limitedDataUse: s.limitedDataUse, hideBroken: s.hideBrokenDestinations,
+    };
+  };
+  const linkCheck = () => {
+    const status = kit.monitor?.status();
+    return {
+      lastRun: status?.lastRun ? when(status.lastRun.startedAt) : "never",
+      nextRun: status?.nextRunAt ? when(status.nextRunAt) : "off (LINK_CHECK_INTERVAL_HOURS=0)",
+      running: status?.running ?? false,
+      broken: kit.monitor?.brokenCount() ?? 0,
     };
   };
   const page = (shell: Shell, opts: { draft?: SettingsDraft; errors?: Record<string, string>; saved?: string; tokenName?: string; tokenErrors?: Record<string, string>; newToken?: { name: string; token: string } } = {}) => (
@@ -40,17 +50,27 @@ export const settingsRoutes = (kit: AdminKit) => {
       errors={opts.errors ?? {}} saved={opts.saved} standardEvents={STANDARD_EVENTS}
       tokens={kit.tokens.list().map((t) => ({ id: t.id, name: t.name, createdAt: when(t.createdAt), lastUsed: when(t.lastUsedAt) }))}
       tokenName={opts.tokenName ?? ""} tokenErrors={opts.tokenErrors ?? {}} newToken={opts.newToken} envApiToken={!!kit.config.apiToken}
+      linkCheck={linkCheck()}
     />
   );
 
   return new Elysia({ prefix: "/admin/settings" })
     .use(adminContext(kit))
-    .get("/", ({ shell, query }) => page(shell, { saved: query.saved ? "Settings saved." : query.revoked ? "Token revoked: it no longer works." : undefined }), { admin: true })
+    .get("/", ({ shell, query }) => page(shell, {
+      saved: query.saved ? "Settings saved." : query.revoked ? "Token revoked: it no longer works."
+        : query.checking ? "Checking every destination in the background; reload in a minute to see the answers." : undefined,
+    }), { admin: true })
+    .post("/link-check", ({ redirect }) => {
+      // Off the request path: a run over every destination takes minutes (rate limits, timeouts).
+      void kit.monitor?.checkAll("admin");
+      return redirect("/admin/settings?checking=1#link-check", 303);
+    }, { admin: true })
     .post("/", ({ shell, body, set, redirect }) => {
       const text = formText(body);
       const draft: SettingsDraft = {
         pixelId: text("pixelId", 200), testEventCode: text("testEventCode", 200), clickEvent: text("clickEvent", 100),
         clickEventCustom: text("clickEventCustom", 200), consentMode: text("consentMode", 20), limitedDataUse: text("limitedDataUse") === "on",
+        hideBroken: text("hideBroken") === "on",
       };
       const accessToken = text("accessToken", 2000);
       const parsed = SettingsForm.safeParse({ ...draft, accessToken });
@@ -77,6 +97,11 @@ export const settingsRoutes = (kit: AdminKit) => {
       settings.set("clickEventName", clickEventName);
       settings.set("consentMode", d.consentMode);
       settings.set("limitedDataUse", d.limitedDataUse);
+      if (settings.get().hideBrokenDestinations !== d.hideBroken) {
+        settings.set("hideBrokenDestinations", d.hideBroken);
+        // The pages are rendered once per change: they must be drawn again with or without the broken buttons.
+        kit.links.touch();
+      }
       return redirect("/admin/settings?saved=1", 303);
     }, { admin: true })
     .post("/tokens", ({ shell, body, set }) => {

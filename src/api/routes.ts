@@ -7,6 +7,8 @@ import type { linkStats } from "../stats/service";
 import { apiAuth } from "./auth";
 import { SECURITY_HEADERS, securityHeadersPlugin } from "../plugins/security";
 import type { TokenRepo } from "./tokens";
+import type { LinkMonitor } from "../monitor/service";
+import { LinkHealth } from "../monitor/model";
 
 export const API_BODY_LIMIT = 64 * 1024;
 
@@ -18,6 +20,7 @@ export interface ApiDeps {
   clock: () => number;
   /** securityHeadersFor(config): adds HSTS when PUBLIC_URL is https. */
   securityHeaders?: Record<string, string>;
+  monitor: LinkMonitor;
 }
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD");
@@ -35,7 +38,7 @@ const StatsQuery = z.object({
 });
 
 /** The JSON API: routes translate HTTP to the link service and back. */
-export const apiRoutes = ({ envToken, tokens, links, stats, clock, securityHeaders = SECURITY_HEADERS }: ApiDeps) =>
+export const apiRoutes = ({ envToken, tokens, links, stats, clock, securityHeaders = SECURITY_HEADERS, monitor }: ApiDeps) =>
   new Elysia({ name: "api", prefix: "/api" })
     .onParse(({ request }) => {
       // Checked before the body is read, so an oversized body costs nothing.
@@ -62,6 +65,10 @@ export const apiRoutes = ({ envToken, tokens, links, stats, clock, securityHeade
           set.status = 204;
           return null;
         }, { params: SlugParams, detail: { summary: "Delete a link", tags: ["links"] } })
+        .get("/links/:slug/health", ({ params }) => monitor.forLink(links.get(params.slug)), {
+          params: SlugParams, response: { 200: LinkHealth },
+          detail: { summary: "The dead-link monitor's answer for each destination: verdict, last status or error seen, when, consecutive failures, since when broken, and whether the page hides it", tags: ["links"] },
+        })
         .get("/links/:slug/stats", ({ params, query }) => stats(links.get(params.slug), query), {
           params: SlugParams, query: StatsQuery,
           detail: { summary: "Views, unique visitors, click-outs and CTR per destination, service, day, UTM, referrer, in-app browser, country, device and OS", tags: ["stats"] },

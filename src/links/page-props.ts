@@ -32,8 +32,24 @@ function button(slug: string, d: Destination, carry: string): ButtonProps {
   };
 }
 
-export function smartLinkProps(link: Link, base: string, carry: string): Omit<SmartLinkProps, "safeScripts"> {
-  const names = link.destinations.map((d) => (d.service ? catalogEntry(d.service)?.name : null)).filter(Boolean);
+/** What, besides the link itself, decides which destinations a page shows. */
+export interface Visibility {
+  /** Destination URLs to leave out: those the dead-link monitor found broken, while the instance hides them. */
+  hiddenUrls?: ReadonlySet<string>;
+}
+
+/**
+ * The destinations a page shows buttons for — the one place where pages filter them. A hidden
+ * destination stays stored (and its click-out keeps working); it only gets no button.
+ */
+export function visibleDestinations(destinations: Destination[], visibility: Visibility = {}): Destination[] {
+  const hidden = visibility.hiddenUrls;
+  return hidden && hidden.size ? destinations.filter((d) => !hidden.has(d.url)) : destinations;
+}
+
+export function smartLinkProps(link: Link, base: string, carry: string, visibility: Visibility = {}): Omit<SmartLinkProps, "safeScripts"> {
+  const shown = visibleDestinations(link.destinations, visibility);
+  const names = shown.map((d) => (d.service ? catalogEntry(d.service)?.name : null)).filter(Boolean);
   const title = link.artist ? `${link.title} – ${link.artist}` : link.title;
   const artworkUrl = absolute(link.artworkUrl, base);
   return {
@@ -48,7 +64,7 @@ export function smartLinkProps(link: Link, base: string, carry: string): Omit<Sm
     title: link.title,
     artist: link.artist,
     artworkUrl: link.artworkUrl,
-    buttons: link.destinations.map((d) => button(link.slug, d, carry)),
+    buttons: shown.map((d) => button(link.slug, d, carry)),
   };
 }
 
@@ -62,11 +78,11 @@ export function upcomingTours(tours: TourDate[], now: number): TourView[] {
   }));
 }
 
-export function bioHubProps(link: Link, featured: Link | null, base: string, carry: string, now = Date.now()): Omit<BioHubProps, "safeScripts"> {
+export function bioHubProps(link: Link, featured: Link | null, base: string, carry: string, now = Date.now(), visibility: Visibility = {}): Omit<BioHubProps, "safeScripts"> {
   const avatar = absolute(link.artworkUrl, base);
   const socials: SocialIcon[] = [];
   const links: ButtonProps[] = [];
-  for (const d of link.destinations) {
+  for (const d of visibleDestinations(link.destinations, visibility)) {
     const entry = d.service ? catalogEntry(d.service) : undefined;
     if (entry?.kind === "social" && !d.label) {
       socials.push({ href: `/${link.slug}/go/${d.key}${carry}`, icon: entry.id, name: entry.name, destKey: d.key });

@@ -43,6 +43,8 @@ export interface PageDeps {
   settings: SettingsService;
   /** A fan signed up: send its Meta events and webhook now. */
   onSignup?: () => void;
+  /** Destination URLs the pages leave out (the dead-link monitor's broken ones, when hidden); its changes call links.touch(). */
+  hiddenUrls?: () => ReadonlySet<string>;
 }
 
 /** What the signup form shows on this view: a message, and what the fan typed when it must be fixed. */
@@ -53,7 +55,7 @@ interface SignupState {
 }
 
 /** Renders each link's page once per change, base URL and tracking plan; a view only fills in its own parts. */
-function pageCache(links: LinkService, fans: FanService, settings: SettingsService) {
+function pageCache(links: LinkService, fans: FanService, settings: SettingsService, hiddenUrls: () => ReadonlySet<string>) {
   const templates = new Map<string, Template>();
   let seen = -1;
   return (link: ResolvedLink, base: string, plan: PixelPlan | null): Template => {
@@ -80,9 +82,10 @@ function pageCache(links: LinkService, fans: FanService, settings: SettingsServi
         <SignupForm action={`/${link.slug}/subscribe`} consentText={consentText}
           safeToken={FORM_T} safeMessage={SIGNUP_MSG} safeEmail={SIGNUP_EMAIL} safeName={SIGNUP_NAME} />
       ) : undefined;
+      const visibility = { hiddenUrls: hiddenUrls() };
       const html = link.type === "bio"
-        ? <BioHubPage {...bioHubProps(link, links.featuredFor(link), base, CARRY)} safeScripts={safeScripts} safeSignup={safeSignup} />
-        : <SmartLinkPage {...smartLinkProps(link, base, CARRY)} safeScripts={safeScripts} safeSignup={safeSignup} />;
+        ? <BioHubPage {...bioHubProps(link, links.featuredFor(link), base, CARRY, Date.now(), visibility)} safeScripts={safeScripts} safeSignup={safeSignup} />
+        : <SmartLinkPage {...smartLinkProps(link, base, CARRY, visibility)} safeScripts={safeScripts} safeSignup={safeSignup} />;
       t = compileTemplate(html as string, TOKENS);
       if (templates.size >= 1000) templates.clear();
       templates.set(key, t);
@@ -94,8 +97,10 @@ function pageCache(links: LinkService, fans: FanService, settings: SettingsServi
 type Ctx = { request: Request; query: Record<string, string | undefined>; server: unknown; set: { status?: number | string; headers: Record<string, string | number> } };
 
 /** The public pages: a release smart link or a bio hub at /{slug}, and its fan signup. */
-export const pageRoutes = ({ config, links, recorder, fans, settings, onSignup }: PageDeps) => {
-  const template = pageCache(links, fans, settings);
+const NOTHING_HIDDEN = () => new Set<string>();
+
+export const pageRoutes = ({ config, links, recorder, fans, settings, onSignup, hiddenUrls = NOTHING_HIDDEN }: PageDeps) => {
+  const template = pageCache(links, fans, settings, hiddenUrls);
   const pageHeaders = {
     ...securityHeadersFor(config),
     "content-type": "text/html; charset=utf-8",

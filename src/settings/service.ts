@@ -25,6 +25,8 @@ export interface Settings {
   fanWebhookUrl: string | null;
   /** HMAC-SHA256 key for the webhook's X-Outro-Signature. */
   fanWebhookSecret: string | null;
+  /** Hide a destination the dead-link monitor found broken from the pages until a check sees it work again. */
+  hideBrokenDestinations: boolean;
 }
 
 export type SettingKey = keyof Settings;
@@ -42,6 +44,7 @@ const DEFAULTS: Settings = {
   signupEventName: "CompleteRegistration",
   fanWebhookUrl: null,
   fanWebhookSecret: null,
+  hideBrokenDestinations: false,
 };
 
 /** Values a stored setting must satisfy; a bad one is refused on write and ignored on read. */

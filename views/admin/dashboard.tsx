@@ -1,4 +1,5 @@
 import { AdminLayout, Csrf, type Shell } from "./layout";
+import { BrokenFlag, type BrokenDest } from "./link-health";
 
 export interface LinkRowView {
   slug: string;
@@ -9,6 +10,8 @@ export interface LinkRowView {
   views: number;
   clicks: number;
   ctr: number;
+  /** Destinations the dead-link monitor found broken. */
+  broken: BrokenDest[];
 }
 
 export interface Alert {
@@ -48,7 +51,7 @@ export const DashboardPage = ({ shell, links, query, alerts, total, notice }: { 
       <p class="empty">{total === 0 ? "No links yet. Create your first release link or bio hub." : "No link matches that search."}</p>
     ) : (
       <div class="overflow-auto">
-        <table class="striped links-table">
+        <table class="striped links-table" id="links">
           <thead>
             <tr>
               <th scope="col">Link</th>
@@ -67,6 +70,7 @@ export const DashboardPage = ({ shell, links, query, alerts, total, notice }: { 
                   <br />
                   <small class="muted"><span safe>{`/${l.slug}`}</span> · {l.type === "bio" ? "bio hub" : "release"}</small>{" "}
                   {l.published ? "" : <span class="badge">Draft</span>}
+                  <BrokenFlag broken={l.broken} />
                 </td>
                 <td class="num" safe>{String(l.views)}</td>
                 <td class="num" safe>{String(l.clicks)}</td>

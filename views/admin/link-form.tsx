@@ -1,6 +1,7 @@
 import { AdminLayout, Csrf, type Shell } from "./layout";
 import { Checkbox, Field, FieldError, FormAlert } from "./fields";
 import type { DestRow, LinkDraft, TourRow } from "../../src/admin/link-form";
+import { HealthNote, type HealthView } from "./link-health";
 
 export interface ServiceInfo {
   id: string;
@@ -19,6 +20,8 @@ export interface LinkFormProps {
   releases: { slug: string; title: string }[];
   standardEvents: readonly string[];
   serviceOf: (id: string | null) => ServiceInfo | null;
+  /** The dead-link monitor's word on a row's URL; absent for a new link. */
+  healthOf?: (url: string) => HealthView | null;
 }
 
 const ServiceTag = ({ info, url }: { info: ServiceInfo | null; url: string }) => (
@@ -48,7 +51,7 @@ const RowTools = ({ prefix, i }: { prefix: string; i: number }) => (
   </div>
 );
 
-const DestRowView = ({ prefix, i, row, errors, serviceOf, withLabel }: { prefix: string; i: number; row: DestRow; errors: Record<string, string>; serviceOf: LinkFormProps["serviceOf"]; withLabel: boolean }) => (
+const DestRowView = ({ prefix, i, row, errors, serviceOf, withLabel, healthOf }: { prefix: string; i: number; row: DestRow; errors: Record<string, string>; serviceOf: LinkFormProps["serviceOf"]; withLabel: boolean; healthOf?: LinkFormProps["healthOf"] }) => (
   <li class="dest-row" data-row>
     <div class="dest-head">
       <strong class="num" safe>{String(i + 1)}</strong>
@@ -58,6 +61,7 @@ const DestRowView = ({ prefix, i, row, errors, serviceOf, withLabel }: { prefix:
       <Field label="URL" name={`${prefix}-${i}-url`} value={row.url} type="url" inputmode="url" placeholder="https://open.spotify.com/…" errors={errors} attrs={{ "data-detect": "" }} />
       {withLabel ? <Field label="Label (for other links)" name={`${prefix}-${i}-label`} value={row.label} placeholder="optional, e.g. Merch" errors={errors} /> : ""}
     </div>
+    {healthOf && row.url.trim() ? <HealthNote h={healthOf(row.url)} /> : ""}
     <RowTools prefix={prefix} i={i} />
   </li>
 );
@@ -120,6 +124,10 @@ export const LinkFormPage = (p: LinkFormProps) => {
           <a href={`/admin/links/${p.originalSlug}/qr.svg`} role="button" class="outline secondary" download={`${p.originalSlug}-qr.svg`}>QR (SVG)</a>
           <a href={`/admin/links/${p.originalSlug}/qr.png`} role="button" class="outline secondary" download={`${p.originalSlug}-qr.png`}>QR (PNG)</a>
           <a href={`/admin/tools/utm?link=${p.originalSlug}`} role="button" class="outline secondary">UTM link</a>
+          <form method="post" action={`/admin/links/${p.originalSlug}/check`} class="inline">
+            <Csrf shell={p.shell} />
+            <button type="submit" class="outline secondary">Check links now</button>
+          </form>
           <a href={`/admin/links/${p.originalSlug}/delete`} role="button" class="outline danger">Delete…</a>
         </nav>
       ) : ""}
@@ -177,7 +185,7 @@ export const LinkFormPage = (p: LinkFormProps) => {
           <p class="muted">Paste a link: the service is recognised from it. Change the position numbers to reorder, tick “Remove” to drop one.</p>
           <FieldError name="dests" error={p.errors.dests} />
           <ol class="rows" data-rows="dest">
-            {d.dests.map((row, i) => <DestRowView prefix="dest" i={i} row={row} errors={p.errors} serviceOf={p.serviceOf} withLabel />)}
+            {d.dests.map((row, i) => <DestRowView prefix="dest" i={i} row={row} errors={p.errors} serviceOf={p.serviceOf} withLabel healthOf={p.healthOf} />)}
           </ol>
           <button type="submit" name="action" value="add-dest" class="secondary outline">Add a link</button>
         </section>
@@ -187,7 +195,7 @@ export const LinkFormPage = (p: LinkFormProps) => {
               <h2>Socials</h2>
               <p class="muted">Profiles on Instagram, TikTok, YouTube… show as a row of icons.</p>
               <ol class="rows" data-rows="social">
-                {d.socials.map((row, i) => <DestRowView prefix="social" i={i} row={row} errors={p.errors} serviceOf={p.serviceOf} withLabel={false} />)}
+                {d.socials.map((row, i) => <DestRowView prefix="social" i={i} row={row} errors={p.errors} serviceOf={p.serviceOf} withLabel={false} healthOf={p.healthOf} />)}
               </ol>
               <button type="submit" name="action" value="add-social" class="secondary outline">Add a social profile</button>
             </section>

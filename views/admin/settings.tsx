@@ -9,6 +9,7 @@ export interface SettingsDraft {
   clickEventCustom: string;
   consentMode: string;
   limitedDataUse: boolean;
+  hideBroken: boolean;
 }
 
 export interface SettingsProps {
@@ -26,6 +27,8 @@ export interface SettingsProps {
   /** A token just created: shown this once. */
   newToken?: { name: string; token: string };
   envApiToken: boolean;
+  /** The dead-link monitor's state, formatted. */
+  linkCheck: { lastRun: string; nextRun: string; running: boolean; broken: number };
 }
 
 const Locked = ({ name, env }: { name: string; env: string }) => (
@@ -83,8 +86,27 @@ export const SettingsPage = (p: SettingsProps) => (
         </fieldset>
         <Checkbox label="Limited Data Use (US state privacy laws)" name="limitedDataUse" checked={p.draft.limitedDataUse} />
       </section>
+      <section>
+        <h2>Dead links</h2>
+        <Checkbox label="Hide broken destinations from the pages until they work again" name="hideBroken" checked={p.draft.hideBroken} />
+        <p class="muted"><small>Nothing is deleted: a hidden destination comes back on its own when a later check sees it work. Answers that robots often get (401, 403, 429) never hide one.</small></p>
+      </section>
       <button type="submit">Save settings</button>
     </form>
+
+    <section id="link-check">
+      <h2>Dead-link monitor</h2>
+      <p class="muted">Every destination of every link is checked once a day, gently (one request at a time per site, with pauses). A 404 or 410 is broken at once; a server error, timeout or connection error after two checks in a row.</p>
+      <p>
+        <span safe>{`Last run: ${p.linkCheck.lastRun}. Next: ${p.linkCheck.nextRun}.`}</span>{" "}
+        {p.linkCheck.running ? <span class="badge pending">Running</span> : ""}{" "}
+        {p.linkCheck.broken ? <span class="badge failed" safe>{`${p.linkCheck.broken} broken`}</span> : <span class="badge ok">None broken</span>}
+      </p>
+      <form method="post" action="/admin/settings/link-check" class="inline">
+        <Csrf shell={p.shell} />
+        <button type="submit" class="secondary">Check all links now</button>
+      </form>
+    </section>
 
     <section id="backup">
       <h2>Backup</h2>

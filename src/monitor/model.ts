@@ -1,0 +1,54 @@
+import { z } from "zod";
+import type { Link } from "../links/model";
+import type { HealthRow } from "./repo";
+import type { MonitorStatus } from "./service";
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export const DestinationHealth = z.object({
+  key: z.string(),
+  url: z.string(),
+  verdict: z.enum(["ok", "broken", "unknown", "unchecked"])
+    .describe("ok: 2xx/3xx after redirects; broken: 404/410 once, or 5xx/timeouts/connection errors twice in a row; unknown: a bot wall (401/403/429) or one failure so far; unchecked: not checked yet"),
+  statusCode: z.number().int().nullable().describe("the last HTTP status seen after redirects; null for a network error or before the first check"),
+  answer: z.string().nullable().describe("the last answer in words, e.g. \"HTTP 404 Not Found\" or \"no answer within 10 s (timed out)\""),
+  checkedAt: z.string().nullable(),
+  consecutiveFailures: z.number().int(),
+  brokenSince: z.string().nullable(),
+  hidden: z.boolean().describe("true while the page leaves this destination out (the instance hides broken destinations)"),
+});
+export type DestinationHealth = z.infer<typeof DestinationHealth>;
+
+export const LinkHealth = z.object({
+  slug: z.string(),
+  hideBroken: z.boolean().describe("whether this instance hides broken destinations from its pages"),
+  lastRunAt: z.string().nullable().describe("when the last full run started"),
+  nextRunAt: z.string().nullable().describe("when the next scheduled run is due; null when scheduled runs are off"),
+  destinations: z.array(DestinationHealth),
+});
+export type LinkHealth = z.infer<typeof LinkHealth>;
+
+/** One destination's health as the API and the admin show it. */
+export function destinationHealth(d: Link["destinations"][number], row: HealthRow | undefined, hidden: ReadonlySet<string>): DestinationHealth {
+  return {
+    key: d.key,
+    url: d.url,
+    verdict: row?.verdict ?? "unchecked",
+    statusCode: row?.statusCode ?? null,
+    answer: row?.answer ?? null,
+    checkedAt: iso(row?.checkedAt ?? null),
+    consecutiveFailures: row?.failures ?? 0,
+    brokenSince: iso(row?.brokenSince ?? null),
+    hidden: hidden.has(d.url),
+  };
+}
+
+export function linkHealth(link: Link, health: Map<string, HealthRow>, hidden: ReadonlySet<string>, hideBroken: boolean, status: MonitorStatus): LinkHealth {
+  return {
+    slug: link.slug,
+    hideBroken,
+    lastRunAt: iso(status.lastRun?.startedAt ?? null),
+    nextRunAt: iso(status.nextRunAt),
+    destinations: link.destinations.map((d) => destinationHealth(d, health.get(d.url), hidden)),
+  };
+}

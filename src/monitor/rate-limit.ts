@@ -1,0 +1,69 @@
+/**
+ * Politeness for the link checker: at most one request at a time per host, a pause after each
+ * request before the next one to the same host, and a global pace (a pause between any two
+ * request starts, and a cap on requests in flight), so a daily run over a few hundred URLs —
+ * most of them on the same few streaming hosts — never hammers anyone.
+ */
+export interface RateLimits {
+  /** Pause after a request ends before the next one to the same host starts. */
+  hostGapMs: number;
+  /** Pause between any two request starts, whatever their hosts. */
+  paceMs: number;
+  /** Requests in flight at once, across all hosts. */
+  maxParallel: number;
+  /** Once aborted, pauses end at once, so a stopping app does not sit out a long queue. */
+  signal?: AbortSignal;
+}
+
+export function rateLimiter({ hostGapMs, paceMs, maxParallel, signal }: RateLimits) {
+  const sleep = (ms: number) =>
+    ms <= 0 || signal?.aborted
+      ? Promise.resolve()
+      : new Promise<void>((done) => {
+          const timer = setTimeout(done, ms);
+          signal?.addEventListener("abort", () => { clearTimeout(timer); done(); }, { once: true });
+        });
+  /** Per host: the end of the queue of requests to it. */
+  const tails = new Map<string, Promise<void>>();
+  let inFlight = 0;
+  let nextStart = 0;
+  const waiting: (() => void)[] = [];
+
+  /** A global slot: waits for a free one, then for the pace since the last start. */
+  const acquire = async () => {
+    while (inFlight >= maxParallel) await new Promise<void>((wake) => waiting.push(wake));
+    inFlight++;
+    // Reserve our start time before sleeping, so concurrent callers queue behind us.
+    const at = Math.max(performance.now(), nextStart);
+    nextStart = at + paceMs;
+    await sleep(at - performance.now());
+  };
+  const release = () => {
+    inFlight--;
+    waiting.shift()?.();
+  };
+
+  return {
+    /** Runs `request` for `host` when the host and the global pace allow it. */
+    run<T>(host: string, request: () => Promise<T>): Promise<T> {
+      const before = tails.get(host) ?? Promise.resolve();
+      const result = before.then(async () => {
+        await acquire();
+        try {
+          return await request();
+        } finally {
+          release();
+        }
+      });
+      // The host's next request waits for this one to end, then for the gap.
+      const tail = result.then(() => sleep(hostGapMs), () => sleep(hostGapMs));
+      tails.set(host, tail);
+      // Forget idle hosts, so the map holds only hosts with queued requests.
+      void tail.then(() => {
+        if (tails.get(host) === tail) tails.delete(host);
+      });
+      return result;
+    },
+  };
+}
+export type RateLimiter = ReturnType<typeof rateLimiter>;
