@@ -1,0 +1,254 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "bun:test";
+import { startApp, eventually, tempDir, type TestApp } from "./helpers";
+import { AdminClient, ADMIN_PASSWORD } from "./admin-client";
+import { startFakeDestinations, type FakeDestinations } from "./fake-destinations";
+
+const MONITOR_ENV = { LINK_CHECK_TIMEOUT_MS: "300", LINK_CHECK_HOST_GAP_MS: "0", ADMIN_PASSWORD };
+
+describe("dead-link monitor in the app", () => {
+  let site: FakeDestinations;
+  let t: TestApp;
+  let admin: AdminClient;
+  const dests = () => [
+    { url: `${site.url}/ok`, label: "Works" },
+    { url: `${site.url}/gone`, label: "Gone" },
+    { url: `${site.url}/down`, label: "Down" },
+    { url: `${site.url}/blocked`, label: "Walled" },
+    { url: `${site.url}/hang`, label: "Silent" },
+  ];
+  const health = async (slug = "night-drive") => {
+    const res = await t.api("GET", `/api/links/${slug}/health`);
+    expect(res.status).toBe(200);
+    return res.json() as Promise<{ hideBroken: boolean; lastRunAt: string | null; destinations: { key: string; verdict: string; statusCode: number | null; answer: string | null; consecutiveFailures: number; brokenSince: string | null; hidden: boolean; checkedAt: string | null }[] }>;
+  };
+  const byKey = async (slug?: string) => Object.fromEntries((await health(slug)).destinations.map((d) => [d.key, d]));
+
+  beforeAll(async () => {
+    site = startFakeDestinations();
+    t = await startApp(MONITOR_ENV);
+    admin = new AdminClient(t);
+    await admin.signIn();
+    await t.createLink({ slug: "night-drive", title: "Night Drive", destinations: dests() });
+  });
+  afterAll(async () => {
+    await t.close();
+    site.close();
+  });
+
+  it("answers 'unchecked' before the first run", async () => {
+    const h = await health();
+    expect(h.lastRunAt).toBeNull();
+    expect(h.destinations.map((d) => d.verdict)).toEqual(["unchecked", "unchecked", "unchecked", "unchecked", "unchecked"]);
+  });
+
+  it("a run gives each destination its verdict, answer and time", async () => {
+    await t.outro.monitor.checkAll("api");
+    const d = await byKey();
+    expect(d.works).toMatchObject({ verdict: "ok", statusCode: 200, consecutiveFailures: 0 });
+    expect(d.gone).toMatchObject({ verdict: "broken", statusCode: 404, answer: "HTTP 404 Not Found (GET)", consecutiveFailures: 1 });
+    expect(d.gone!.brokenSince).toBe(d.gone!.checkedAt);
+    // One 503 or one timeout is not enough.
+    expect(d.down).toMatchObject({ verdict: "unknown", statusCode: 503, consecutiveFailures: 1, brokenSince: null });
+    expect(d.silent).toMatchObject({ verdict: "unknown", statusCode: null, answer: "no answer within 0.3 s (timed out)", consecutiveFailures: 1 });
+    expect(d.walled).toMatchObject({ verdict: "unknown", statusCode: 403, consecutiveFailures: 0 });
+    expect((await health()).lastRunAt).not.toBeNull();
+  });
+
+  it("the second failure in a row makes 5xx and timeouts broken; a bot wall stays unknown", async () => {
+    await t.outro.monitor.checkAll("api");
+    const d = await byKey();
+    expect(d.down).toMatchObject({ verdict: "broken", consecutiveFailures: 2 });
+    expect(d.silent).toMatchObject({ verdict: "broken", consecutiveFailures: 2 });
+    expect(d.walled!.verdict).toBe("unknown");
+    expect(Object.values(d).every((x) => x.hidden === false)).toBe(true);
+  });
+
+  it("flags broken destinations in the links list, the editor and a dashboard alert", async () => {
+    const list = await admin.page("/admin");
+    expect(list).toContain('data-broken="3"');
+    expect(list).toContain(`Gone: HTTP 404 Not Found (GET) (checked `);
+    expect(list).toContain("Silent: no answer within 0.3 s (timed out)");
+    expect(list).toMatch(/class="alert error"[^>]*><span>3 destinations are broken/);
+    const editor = await admin.page("/admin/links/night-drive");
+    const rows = editor.split('<li class="dest-row"').slice(1);
+    const note = (i: number) => /data-health="(\w+)"/.exec(rows[i]!)?.[1];
+    expect([0, 1, 2, 3, 4].map(note)).toEqual(["ok", "broken", "broken", "unknown", "broken"]);
+    expect(rows[1]).toContain("answer seen: HTTP 404 Not Found (GET)");
+    expect(rows[1]).toContain("Fans tapping it land on an error.");
+  });
+
+  it("leaves broken destinations on the page while hiding is off", async () => {
+    const page = await (await t.req("/night-drive")).text();
+    for (const key of ["works", "gone", "down", "walled", "silent"]) expect(page).toContain(`/night-drive/go/${key}`);
+  });
+
+  it("hides broken destinations once the setting is on, and brings one back when it works again", async () => {
+    const settings = await admin.page("/admin/settings");
+    expect(settings).toContain('name="hideBroken"');
+    const res = await admin.post("/admin/settings", { consentMode: "none", clickEvent: "Lead", hideBroken: "on" });
+    expect(res.status).toBe(303);
+    let page = await (await t.req("/night-drive")).text();
+    expect(page).toContain("/night-drive/go/works");
+    expect(page).toContain("/night-drive/go/walled");
+    for (const key of ["gone", "down", "silent"]) expect(page).not.toContain(`/night-drive/go/${key}`);
+    // Hidden, not deleted: the link keeps the destination, and its click-out still answers.
+    const link = await (await t.api("GET", "/api/links/night-drive")).json();
+    expect(link.destinations.map((d: { key: string }) => d.key)).toContain("gone");
+    expect((await t.req("/night-drive/go/gone")).status).toBe(302);
+    expect((await byKey()).gone!.hidden).toBe(true);
+    expect(await admin.page("/admin/links/night-drive")).toContain("Hidden from the page until a check sees it work again.");
+
+    // The site comes back: the next check un-hides it without any edit of the link.
+    site.set("/gone", 200);
+    await t.outro.monitor.checkAll("api");
+    page = await (await t.req("/night-drive")).text();
+    expect(page).toContain("/night-drive/go/gone");
+    expect(page).not.toContain("/night-drive/go/down");
+    expect((await byKey()).gone).toMatchObject({ verdict: "ok", hidden: false, brokenSince: null });
+
+    // Turning the setting off shows every button again.
+    await admin.post("/admin/settings", { consentMode: "none", clickEvent: "Lead" });
+    page = await (await t.req("/night-drive")).text();
+    expect(page).toContain("/night-drive/go/down");
+  });
+
+  it("'check now' on a link checks it in the background", async () => {
+    site.set("/down", 200);
+    const res = await admin.post("/admin/links/night-drive/check", {});
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/admin/links/night-drive?checking=1");
+    await eventually(async () => expect((await byKey()).down!.verdict).toBe("ok"));
+  });
+
+  it("'check all now' in the settings starts a run", async () => {
+    site.set("/blocked", 200);
+    const before = (await health()).lastRunAt;
+    const res = await admin.post("/admin/settings/link-check", {});
+    expect(res.status).toBe(303);
+    await eventually(async () => {
+      const h = await health();
+      expect(h.lastRunAt).not.toBe(before);
+      expect(h.destinations.find((d) => d.key === "walled")!.verdict).toBe("ok");
+    });
+    expect(await admin.page("/admin/settings")).toContain("Last run: ");
+  });
+
+  it("refuses 'check now' without the form's CSRF token, and for an unknown link", async () => {
+    const seen = site.requests.length;
+    const forged = await admin.post("/admin/links/night-drive/check", { _csrf: "forged" });
+    expect(forged.status).toBe(403);
+    expect((await admin.post("/admin/settings/link-check", { _csrf: "" })).status).toBe(403);
+    const missing = await admin.post("/admin/links/no-such-link/check", {});
+    expect(missing.status).toBe(404);
+    await Bun.sleep(50);
+    expect(site.requests.length).toBe(seen);
+  });
+
+  it("the health API needs a token and a known link, and is in the OpenAPI document", async () => {
+    expect((await t.api("GET", "/api/links/night-drive/health", undefined, null)).status).toBe(401);
+    const missing = await t.api("GET", "/api/links/nope/health");
+    expect(missing.status).toBe(404);
+    expect((await missing.json()).error.code).toBe("not_found");
+    const doc = await (await t.req("/api/openapi.json")).json();
+    const op = doc.paths["/api/links/{slug}/health"]?.get;
+    expect(op).toBeDefined();
+    expect(JSON.stringify(op.responses["200"])).toContain("consecutiveFailures");
+  });
+});
+
+describe("monitor scheduler", () => {
+  const HOUR = 3_600_000;
+  const T0 = Date.UTC(2026, 11, 1, 6, 0, 0);
+  let site: FakeDestinations;
+  let dataDir: string;
+  const apps: TestApp[] = [];
+  const boot = async (clock: () => number, env: Record<string, string> = {}) => {
+    const t = await startApp({ ...MONITOR_ENV, LINK_CHECK_INTERVAL_HOURS: "24", DATA_DIR: dataDir, ...env }, { clock });
+    apps.push(t);
+    return t;
+  };
+  const runs = (t: TestApp) => t.db.query<{ startedAt: number; finishedAt: number | null }, []>(
+    "SELECT started_at AS startedAt, finished_at AS finishedAt FROM monitor_runs ORDER BY id").all();
+
+  beforeAll(() => { site = startFakeDestinations(); });
+  afterEach(async () => {
+    for (const t of apps.splice(0)) await t.close();
+  });
+  afterAll(() => site.close());
+
+  it("runs a fresh install soon after start, then 24 h after each run, and a restart keeps the schedule", async () => {
+    dataDir = tempDir();
+    let now = T0;
+    const t = await boot(() => now);
+    await t.createLink({ slug: "a", title: "A", destinations: [{ url: `${site.url}/ok` }] });
+    expect(t.outro.monitor.tick()).toBeNull();
+    now += 10 * 60_000;
+    await t.outro.monitor.tick();
+    expect(runs(t)).toEqual([{ startedAt: now, finishedAt: now }]);
+    const first = now;
+
+    now = first + 24 * HOUR - 1;
+    expect(t.outro.monitor.tick()).toBeNull();
+    now = first + 24 * HOUR;
+    await t.outro.monitor.tick();
+    expect(runs(t).length).toBe(2);
+    await t.close();
+    apps.length = 0;
+
+    // A restart 12 h later: nothing due (not "a fresh start"), the next run still 24 h after the last.
+    now = first + 36 * HOUR;
+    const again = await boot(() => now);
+    expect(again.outro.monitor.tick()).toBeNull();
+    expect(again.outro.monitor.status().nextRunAt).toBe(first + 48 * HOUR);
+    now = first + 48 * HOUR;
+    await again.outro.monitor.tick();
+    expect(runs(again).length).toBe(3);
+  });
+
+  it("a restart resumes an interrupted run with the URLs it had not checked yet", async () => {
+    dataDir = tempDir();
+    let now = T0;
+    // A long pause per host: the first URL is checked, the other two wait when the app stops.
+    const t = await boot(() => now, { LINK_CHECK_HOST_GAP_MS: "60000" });
+    await t.createLink({ slug: "b", title: "B", destinations: ["/first", "/second", "/third"].map((p, i) => ({ url: `${site.url}${p}`, label: `L${i}` })) });
+    site.requests.length = 0;
+    void t.outro.monitor.checkAll("admin");
+    await eventually(() => expect(t.db.query("SELECT url FROM link_health").all().length).toBe(1));
+    await t.close();
+    apps.length = 0;
+    expect(site.requests.length).toBe(1);
+    const done = site.requests[0]!.path;
+
+    now = T0 + HOUR;
+    const again = await boot(() => now);
+    expect(runs(again)).toEqual([{ startedAt: T0, finishedAt: null }]);
+    await again.outro.monitor.tick();
+    expect(runs(again)).toEqual([{ startedAt: T0, finishedAt: now }]);
+    expect(site.requests.length).toBe(3);
+    expect(site.requests.slice(1).map((r) => r.path)).not.toContain(done);
+    expect(again.db.query("SELECT url FROM link_health").all().length).toBe(3);
+  });
+
+  it("LINK_CHECK_INTERVAL_HOURS=0 turns scheduled runs off; 'check now' still works", async () => {
+    dataDir = tempDir();
+    let now = T0;
+    const t = await boot(() => now, { LINK_CHECK_INTERVAL_HOURS: "0" });
+    await t.createLink({ slug: "c", title: "C", destinations: [{ url: `${site.url}/ok` }] });
+    now += 100 * HOUR;
+    expect(t.outro.monitor.tick()).toBeNull();
+    expect(t.outro.monitor.status().nextRunAt).toBeNull();
+    await t.outro.monitor.checkAll("admin");
+    expect(runs(t).length).toBe(1);
+  });
+});
+
+describe("monitor configuration", () => {
+  it("rejects bad values with one line naming the variable", async () => {
+    const { loadConfig, ConfigError } = await import("../src/config");
+    expect(() => loadConfig({ DATA_DIR: tempDir(), LINK_CHECK_TIMEOUT_MS: "fast" })).toThrow(ConfigError);
+    expect(() => loadConfig({ DATA_DIR: tempDir(), LINK_CHECK_TIMEOUT_MS: "50" })).toThrow(/LINK_CHECK_TIMEOUT_MS: must be a whole number of milliseconds from 100 to 120000/);
+    expect(() => loadConfig({ DATA_DIR: tempDir(), LINK_CHECK_INTERVAL_HOURS: "-1" })).toThrow(/LINK_CHECK_INTERVAL_HOURS/);
+    expect(() => loadConfig({ DATA_DIR: tempDir(), LINK_CHECK_HOST_GAP_MS: "1e3" })).toThrow(/LINK_CHECK_HOST_GAP_MS/);
+    expect(loadConfig({ DATA_DIR: tempDir() })).toMatchObject({ linkCheckIntervalHours: 24, linkCheckTimeoutMs: 10_000, linkCheckHostGapMs: 2_000 });
+  });
+});
