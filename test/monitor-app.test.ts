@@ -252,3 +252,52 @@ describe("monitor configuration", () => {
     expect(loadConfig({ DATA_DIR: tempDir() })).toMatchObject({ linkCheckIntervalHours: 24, linkCheckTimeoutMs: 10_000, linkCheckHostGapMs: 2_000 });
   });
 });
+
+describe("monitor and per-country URLs", () => {
+  let site: FakeDestinations;
+  let t: TestApp;
+  let admin: AdminClient;
+  beforeAll(async () => {
+    site = startFakeDestinations();
+    t = await startApp({ ...MONITOR_ENV, TRUST_PROXY: "true" });
+    admin = new AdminClient(t);
+    await admin.signIn();
+    await t.createLink({
+      slug: "regional", title: "Regional",
+      destinations: [
+        { url: `${site.url}/ok`, label: "Store", countryUrls: { DE: `${site.url}/gone`, FR: `${site.url}/ok-fr` } },
+        { url: `${site.url}/other`, label: "Other" },
+      ],
+    });
+  });
+  afterAll(async () => {
+    await t.close();
+    site.close();
+  });
+
+  it("checks each country URL too, reports it in the API and flags it in the admin", async () => {
+    await t.outro.monitor.checkAll("api");
+    expect(site.requests.some((r) => r.path === "/gone")).toBe(true);
+    const h = await (await t.api("GET", "/api/links/regional/health")).json();
+    const store = h.destinations.find((d: { key: string }) => d.key === "store");
+    expect(store.verdict).toBe("ok");
+    expect(store.countries).toEqual([
+      expect.objectContaining({ country: "DE", url: `${site.url}/gone`, verdict: "broken", statusCode: 404 }),
+      expect.objectContaining({ country: "FR", verdict: "ok" }),
+    ]);
+    expect(await admin.page("/admin")).toContain("Store (DE): HTTP 404 Not Found (GET)");
+    const editor = await admin.page("/admin/links/regional");
+    expect(editor).toMatch(/data-country="DE"><small>DE:<\/small><p class="health broken"/);
+  });
+
+  it("with hiding on, fans in that country lose only the broken country URL's button", async () => {
+    t.settings.set("hideBrokenDestinations", true);
+    t.outro.links.touch();
+    const page = (country: string) => t.req("/regional", { headers: { "cf-ipcountry": country } }).then((r) => r.text());
+    const de = await page("DE");
+    expect(de).not.toContain("/regional/go/store");
+    expect(de).toContain("/regional/go/other");
+    expect(await page("FR")).toContain("/regional/go/store");
+    expect(await page("US")).toContain("/regional/go/store");
+  });
+});

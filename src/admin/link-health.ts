@@ -21,12 +21,14 @@ const toView = (h: HealthRow, hidden: boolean): HealthView => ({
   verdict: h.verdict, answer: h.answer, checkedAt: adminTime(h.checkedAt), brokenSince: adminTime(h.brokenSince), failures: h.failures, hidden,
 });
 
-/** A link's broken destinations, named as the artist knows them. */
+/** A link's broken destinations (and per-country URLs), named as the artist knows them. */
 export function brokenDestinations(link: Link, byUrl: Map<string, HealthRow>): BrokenDest[] {
   return link.destinations.flatMap((d) => {
-    const h = byUrl.get(d.url);
-    if (h?.verdict !== "broken") return [];
     const name = d.label ?? (d.service ? catalogEntry(d.service)?.name : null) ?? d.key;
-    return [{ name, answer: h.answer, checkedAt: adminTime(h.checkedAt)! }];
+    const urls: [string, string][] = [[name, d.url], ...Object.entries(d.countryUrls ?? {}).map(([cc, url]): [string, string] => [`${name} (${cc})`, url])];
+    return urls.flatMap(([label, url]) => {
+      const h = byUrl.get(url);
+      return h?.verdict === "broken" ? [{ name: label, answer: h.answer, checkedAt: adminTime(h.checkedAt)! }] : [];
+    });
   });
 }

@@ -1,12 +1,12 @@
 import { z } from "zod";
-import type { Link } from "../links/model";
+import type { Destination, Link } from "../links/model";
 import type { HealthRow } from "./repo";
 import type { MonitorStatus } from "./service";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-export const DestinationHealth = z.object({
-  key: z.string(),
+/** One URL's health. */
+const UrlHealth = z.object({
   url: z.string(),
   verdict: z.enum(["ok", "broken", "unknown", "unchecked"])
     .describe("ok: 2xx/3xx after redirects; broken: 404/410 once, or 5xx/timeouts/connection errors twice in a row; unknown: a bot wall (401/403/429) or one failure so far; unchecked: not checked yet"),
@@ -15,7 +15,13 @@ export const DestinationHealth = z.object({
   checkedAt: z.string().nullable(),
   consecutiveFailures: z.number().int(),
   brokenSince: z.string().nullable(),
-  hidden: z.boolean().describe("true while the page leaves this destination out (the instance hides broken destinations)"),
+  hidden: z.boolean().describe("true while the page leaves this URL's button out (the instance hides broken destinations)"),
+});
+
+export const DestinationHealth = UrlHealth.extend({
+  key: z.string(),
+  /** The destination's per-country URLs, each checked on its own. */
+  countries: z.array(UrlHealth.extend({ country: z.string() })).describe("the health of each per-country URL override"),
 });
 export type DestinationHealth = z.infer<typeof DestinationHealth>;
 
@@ -28,18 +34,25 @@ export const LinkHealth = z.object({
 });
 export type LinkHealth = z.infer<typeof LinkHealth>;
 
-/** One destination's health as the API and the admin show it. */
-export function destinationHealth(d: Link["destinations"][number], row: HealthRow | undefined, hidden: ReadonlySet<string>): DestinationHealth {
+function urlHealth(url: string, row: HealthRow | undefined, hidden: ReadonlySet<string>): z.infer<typeof UrlHealth> {
   return {
-    key: d.key,
-    url: d.url,
+    url,
     verdict: row?.verdict ?? "unchecked",
     statusCode: row?.statusCode ?? null,
     answer: row?.answer ?? null,
     checkedAt: iso(row?.checkedAt ?? null),
     consecutiveFailures: row?.failures ?? 0,
     brokenSince: iso(row?.brokenSince ?? null),
-    hidden: hidden.has(d.url),
+    hidden: hidden.has(url),
+  };
+}
+
+/** One destination's health (and its country URLs') as the API shows it. */
+export function destinationHealth(d: Destination, health: Map<string, HealthRow>, hidden: ReadonlySet<string>): DestinationHealth {
+  return {
+    key: d.key,
+    ...urlHealth(d.url, health.get(d.url), hidden),
+    countries: Object.entries(d.countryUrls ?? {}).map(([country, url]) => ({ country, ...urlHealth(url, health.get(url), hidden) })),
   };
 }
 
@@ -49,6 +62,6 @@ export function linkHealth(link: Link, health: Map<string, HealthRow>, hidden: R
     hideBroken,
     lastRunAt: iso(status.lastRun?.startedAt ?? null),
     nextRunAt: iso(status.nextRunAt),
-    destinations: link.destinations.map((d) => destinationHealth(d, health.get(d.url), hidden)),
+    destinations: link.destinations.map((d) => destinationHealth(d, health, hidden)),
   };
 }

@@ -24,8 +24,11 @@ const RUN = `id, started_at AS startedAt, finished_at AS finishedAt, trigger, ch
 
 /** The monitor's SQL: destination health per URL, and its runs. */
 export function monitorRepo(db: Database) {
-  // Every URL a fan can be sent to from a page: each link's destinations (release and bio).
-  const urls = db.query<{ url: string }, []>("SELECT DISTINCT url FROM destinations ORDER BY url");
+  // Every URL a fan can be sent to from a page: each link's destinations (release and bio), and
+  // their per-country URLs. UNION drops duplicates: a URL two links share is checked once.
+  const IN_USE = `SELECT url FROM destinations
+    UNION SELECT j.value FROM destinations, json_each(destinations.country_urls) AS j WHERE destinations.country_urls IS NOT NULL`;
+  const urls = db.query<{ url: string }, []>(`SELECT url FROM (${IN_USE}) ORDER BY url`);
   const all = db.query<HealthRow & { verdict: Verdict }, []>(`SELECT ${HEALTH} FROM link_health`);
   const one = db.query<HealthRow, { url: string }>(`SELECT ${HEALTH} FROM link_health WHERE url = $url`);
   const save = db.query<null, HealthParams>(
@@ -35,7 +38,7 @@ export function monitorRepo(db: Database) {
        answer = excluded.answer, checked_at = excluded.checked_at, failures = excluded.failures,
        broken_since = excluded.broken_since`);
   // A URL no link uses any more is forgotten, so a re-added URL starts from a fresh check.
-  const prune = db.query<null, []>("DELETE FROM link_health WHERE url NOT IN (SELECT url FROM destinations)");
+  const prune = db.query<null, []>(`DELETE FROM link_health WHERE url NOT IN (${IN_USE})`);
   const lastRun = db.query<MonitorRun, []>(`SELECT ${RUN} FROM monitor_runs ORDER BY started_at DESC, id DESC LIMIT 1`);
   const startRun = db.query<{ id: number }, { now: number; trigger: string }>(
     "INSERT INTO monitor_runs (started_at, trigger) VALUES ($now, $trigger) RETURNING id");

@@ -57,3 +57,17 @@ export const BrokenFlag = ({ broken }: { broken: BrokenDest[] }) =>
       ))}
     </ul>
   ) : "";
+
+/** Under a row's per-country URLs ("DE https://…" lines): the ones the monitor found broken or failing. */
+export const CountryHealthNotes = ({ lines, healthOf }: { lines: string; healthOf: (url: string) => HealthView | null }) => {
+  const notes = lines.split("\n").flatMap((line) => {
+    const m = /^\s*([A-Za-z]{2})\s+(\S+)\s*$/.exec(line);
+    const h = m ? healthOf(m[2]!) : null;
+    return m && h && (h.verdict === "broken" || h.failures > 0) ? [{ country: m[1]!.toUpperCase(), h }] : [];
+  });
+  return notes.length ? (
+    <div class="country-health">
+      {notes.map((n) => <div data-country={n.country}><small safe>{`${n.country}:`}</small><HealthNote h={n.h} /></div>)}
+    </div>
+  ) : "";
+};
