@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "bun:test";
-import { startApp, eventually, tempDir, type TestApp } from "./helpers";
+import { HUMAN_UA, startApp, eventually, tempDir, type TestApp } from "./helpers";
 import { AdminClient, ADMIN_PASSWORD } from "./admin-client";
 import { startFakeDestinations, type FakeDestinations } from "./fake-destinations";
 
@@ -299,5 +299,64 @@ describe("monitor and per-country URLs", () => {
     expect(de).toContain("/regional/go/other");
     expect(await page("FR")).toContain("/regional/go/store");
     expect(await page("US")).toContain("/regional/go/store");
+  });
+});
+
+describe("monitor and fan routing", () => {
+  it("never auto-routes a returning fan to a destination the page hides", async () => {
+    const site = startFakeDestinations();
+    const t = await startApp(MONITOR_ENV);
+    try {
+      await t.createLink({
+        slug: "routed", title: "Routed",
+        destinations: [{ url: `${site.url}/gone`, service: "spotify" }, { url: `${site.url}/ok`, service: "apple-music" }],
+      });
+      const autoKey = async () => {
+        const html = await (await t.req("/routed", { headers: { "user-agent": HUMAN_UA, cookie: "outro_svc=spotify" } })).text();
+        return /class="autoroute"[^>]*data-auto-key="([^"]+)"/.exec(html)?.[1] ?? null;
+      };
+      expect(await autoKey()).toBe("spotify");
+      await t.outro.monitor.checkAll("api");
+      // Broken but not hidden: the page (and the auto-route) are as the artist made them.
+      expect(await autoKey()).toBe("spotify");
+      t.settings.set("hideBrokenDestinations", true);
+      t.outro.links.touch();
+      expect(await autoKey()).toBeNull();
+    } finally {
+      await t.close();
+      site.close();
+    }
+  });
+});
+
+describe("monitor and bio hubs", () => {
+  it("hides a bio hub's broken links and socials too, and checks each shared URL once", async () => {
+    const site = startFakeDestinations();
+    const t = await startApp({ ...MONITOR_ENV, LINK_CHECK_INTERVAL_HOURS: "24" });
+    try {
+      await t.createLink({
+        slug: "babbage", type: "bio", title: "Babbage",
+        destinations: [
+          { url: `${site.url}/ok`, label: "Merch" },
+          { url: `${site.url}/removed`, label: "Old shop" },
+          { url: `${site.url}/gone`, service: "instagram" },
+        ],
+      });
+      // A release sharing the shop's URL: one check serves both links.
+      await t.createLink({ slug: "single", title: "Single", destinations: [{ url: `${site.url}/removed`, label: "Old shop" }] });
+      site.requests.length = 0;
+      await t.outro.monitor.checkAll("api");
+      expect(site.requests.filter((r) => r.path === "/removed").map((r) => r.method)).toEqual(["HEAD", "GET"]);
+      t.settings.set("hideBrokenDestinations", true);
+      t.outro.links.touch();
+      const hub = await (await t.req("/babbage")).text();
+      expect(hub).toContain("/babbage/go/merch");
+      expect(hub).not.toContain("/babbage/go/old-shop");
+      expect(hub).not.toContain("/babbage/go/instagram");
+      expect(await (await t.req("/single")).text()).not.toContain("/single/go/old-shop");
+    } finally {
+      await t.close();
+      site.close();
+    }
   });
 });

@@ -52,7 +52,7 @@ export function linkMonitor(o: MonitorOptions) {
   const startedAt = o.clock();
   const broken = new Set(repo.allHealth().filter((h) => h.verdict === "broken").map((h) => h.url));
   const NONE: ReadonlySet<string> = new Set();
-  let run: Promise<MonitorRun> | null = null;
+  let run: Promise<MonitorRun | null> | null = null;
   const tasks = new Set<Promise<unknown>>();
   let timer: ReturnType<typeof setInterval> | null = null;
 
@@ -96,12 +96,11 @@ export function linkMonitor(o: MonitorOptions) {
     return repo.lastRun()!;
   };
 
-  /** Starts a full run unless one is going; answers the run in progress either way. */
-  const checkAll = (trigger: MonitorRun["trigger"], resume?: MonitorRun): Promise<MonitorRun> => {
-    if (!run && !stopping.signal.aborted) {
-      run = track(runAll(trigger, resume)).finally(() => { run = null; });
-    }
-    return run!;
+  /** Starts a full run unless one is going; answers the run in progress either way (the last run once stopped). */
+  const checkAll = (trigger: MonitorRun["trigger"], resume?: MonitorRun): Promise<MonitorRun | null> => {
+    if (stopping.signal.aborted) return Promise.resolve(repo.lastRun() ?? null);
+    run ??= track(runAll(trigger, resume)).finally(() => { run = null; });
+    return run;
   };
 
   const nextRunAt = (): number | null => {
@@ -111,7 +110,7 @@ export function linkMonitor(o: MonitorOptions) {
   };
 
   /** The scheduler's look at the clock: resumes an interrupted run, or starts one that is due. */
-  const tick = (): Promise<MonitorRun> | null => {
+  const tick = (): Promise<MonitorRun | null> | null => {
     if (run || stopping.signal.aborted || every <= 0) return run;
     const last = repo.lastRun();
     if (last && last.finishedAt === null) return checkAll(last.trigger, last);
