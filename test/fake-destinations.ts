@@ -23,7 +23,7 @@ export interface FakeDestinations {
 
 /**
  * Paths it knows:
- * - /ok 200, /gone 404, /removed 410, /down 503, /blocked 403, /slow-down 429
+ * - /ok 200, /gone 404, /removed 410, /down 503, /blocked 403, /slow-down 429 with Retry-After: 1
  * - /no-head: HEAD 405, GET 200 — /head-broken: HEAD 404, GET 200 (a server that mishandles HEAD)
  * - /hop/N: 302 to /hop/N-1 …, /hop/0 is 200 — /loop: 302 to itself
  * - /hang: never answers (until the server closes)
@@ -39,7 +39,8 @@ export function startFakeDestinations(opts: { delayMs?: number } = {}): FakeDest
   const answer = (method: string, path: string): Response | null => {
     const forced = overrides.get(path);
     if (forced !== undefined) return new Response(forced >= 300 && forced < 400 ? null : `status ${forced}`, { status: forced, headers: forced >= 300 && forced < 400 ? { location: "/ok" } : {} });
-    const fixed: Record<string, number> = { "/ok": 200, "/gone": 404, "/removed": 410, "/down": 503, "/blocked": 403, "/slow-down": 429 };
+    if (path === "/slow-down") return new Response("too many", { status: 429, headers: { "retry-after": "1" } });
+    const fixed: Record<string, number> = { "/ok": 200, "/gone": 404, "/removed": 410, "/down": 503, "/blocked": 403 };
     if (fixed[path]) return new Response(`status ${fixed[path]}`, { status: fixed[path] });
     if (path === "/no-head") return method === "HEAD" ? new Response(null, { status: 405 }) : new Response("hello");
     if (path === "/head-broken") return method === "HEAD" ? new Response(null, { status: 404 }) : new Response("hello");

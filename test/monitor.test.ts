@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
-import { checkUrl, checkerUserAgent, MAX_REDIRECTS } from "../src/monitor/check-url";
+import { checkUrl, checkerUserAgent, MAX_REDIRECTS, retryAfterMs } from "../src/monitor/check-url";
 import { rateLimiter } from "../src/monitor/rate-limit";
 import { answerKind, nextHealth, type CheckOutcome, type HealthState } from "../src/monitor/verdict";
 import { startFakeDestinations, type FakeDestinations } from "./fake-destinations";
@@ -107,6 +107,28 @@ describe("rate limiting", () => {
       a.close();
       b.close();
     }
+  });
+
+  it("waits what a 429's Retry-After asks before the host's next request", async () => {
+    const site = startFakeDestinations();
+    try {
+      const limiter = rateLimiter({ hostGapMs: 0, paceMs: 0, maxParallel: 8 });
+      const out = await Promise.all(["/slow-down", "/ok"].map((p) => checkUrl(`${site.url}${p}`, { limiter, timeoutMs: 2000, userAgent: UA })));
+      expect(out[0]!.status).toBe(429);
+      // No GET after a 429: asking again at once is what the host asked us not to do.
+      expect(site.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["HEAD /slow-down", "HEAD /ok"]);
+      expect(site.requests[1]!.arrivedAt - site.requests[0]!.answeredAt).toBeGreaterThanOrEqual(1000 - 2);
+    } finally {
+      site.close();
+    }
+  });
+
+  it("reads Retry-After as seconds or a date", () => {
+    const now = Date.UTC(2026, 11, 2, 6, 0, 0);
+    expect(retryAfterMs("120")).toBe(120_000);
+    expect(retryAfterMs(new Date(now + 5000).toUTCString(), now)).toBe(5000);
+    expect(retryAfterMs("soon")).toBeNull();
+    expect(retryAfterMs(null)).toBeNull();
   });
 
   it("keeps a global pace between request starts across hosts", async () => {

@@ -54,11 +54,23 @@ async function request(url: URL, method: "HEAD" | "GET", opts: CheckOptions): Pr
       });
       // Only the status matters: drop the body so a big page costs nothing.
       await res.body?.cancel().catch(() => {});
+      // "Too many requests": honour the host's Retry-After (30 s when it names none) before its next request.
+      if (res.status === 429 || (res.status === 503 && res.headers.has("retry-after"))) {
+        opts.limiter.pauseHost(url.host, retryAfterMs(res.headers.get("retry-after")) ?? 30_000);
+      }
       return { status: res.status, statusText: res.statusText, location: res.headers.get("location"), error: null };
     } catch (err) {
       return { status: null, statusText: "", location: null, error: errorText(err, opts.timeoutMs) };
     }
   });
+}
+
+/** Retry-After as milliseconds: delta-seconds or an HTTP date; null when absent or unreadable. */
+export function retryAfterMs(value: string | null, now = Date.now()): number | null {
+  if (!value) return null;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
 const isRedirect = (status: number | null) => status !== null && [301, 302, 303, 307, 308].includes(status);

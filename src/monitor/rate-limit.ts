@@ -15,6 +15,9 @@ export interface RateLimits {
   signal?: AbortSignal;
 }
 
+/** The longest a host's Retry-After may hold its queue: a daily run should still end the same day. */
+export const MAX_PAUSE_MS = 60_000;
+
 export function rateLimiter({ hostGapMs, paceMs, maxParallel, signal }: RateLimits) {
   const sleep = (ms: number) =>
     ms <= 0 || signal?.aborted
@@ -25,6 +28,8 @@ export function rateLimiter({ hostGapMs, paceMs, maxParallel, signal }: RateLimi
         });
   /** Per host: the end of the queue of requests to it. */
   const tails = new Map<string, Promise<void>>();
+  /** Per host: a longer pause it asked for (429 with Retry-After), taken before its next request. */
+  const pauses = new Map<string, number>();
   let inFlight = 0;
   let nextStart = 0;
   const waiting: (() => void)[] = [];
@@ -55,14 +60,23 @@ export function rateLimiter({ hostGapMs, paceMs, maxParallel, signal }: RateLimi
           release();
         }
       });
-      // The host's next request waits for this one to end, then for the gap.
-      const tail = result.then(() => sleep(hostGapMs), () => sleep(hostGapMs));
+      // The host's next request waits for this one to end, then for the gap (longer if the host asked).
+      const wait = () => {
+        const asked = pauses.get(host) ?? 0;
+        pauses.delete(host);
+        return sleep(Math.max(hostGapMs, asked));
+      };
+      const tail = result.then(wait, wait);
       tails.set(host, tail);
       // Forget idle hosts, so the map holds only hosts with queued requests.
       void tail.then(() => {
         if (tails.get(host) === tail) tails.delete(host);
       });
       return result;
+    },
+    /** The host asked us to slow down: its next request waits `ms` (at most MAX_PAUSE_MS) instead of the usual gap. Call it from inside `request`. */
+    pauseHost(host: string, ms: number) {
+      pauses.set(host, Math.min(Math.max(ms, pauses.get(host) ?? 0), MAX_PAUSE_MS));
     },
   };
 }
