@@ -422,7 +422,9 @@ describe("admin bio hub editor", () => {
     await admin.post("/admin/links", bioForm({ "tour-0-date": future, "tour-1-date": past, emailSignup: "" }), { multipart: true });
     const page = await (await t!.req("/babbage", { headers: { "user-agent": HUMAN_UA } })).text();
     expect(page).toContain("Berlin, Lido");
-    expect(page).toContain('href="https://tix.example/berlin"');
+    // Through the click-out, like every button on the page.
+    expect(page).toContain(`href="/babbage/go/tickets-${future}"`);
+    expect((await t!.req(`/babbage/go/tickets-${future}`)).headers.get("location")).toBe("https://tix.example/berlin");
     expect(page).not.toContain("Past City");
     expect(t!.db.query("SELECT email_signup FROM link_options").get()).toEqual({ email_signup: 0 });
   });
