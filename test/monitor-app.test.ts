@@ -360,3 +360,45 @@ describe("monitor and bio hubs", () => {
     }
   });
 });
+
+describe("monitor and tour tickets", () => {
+  it("checks the tickets of shows still listed (not past ones), flags and hides a broken one, keeping the show", async () => {
+    const site = startFakeDestinations();
+    // The public page lists shows by the real date, so the dates are relative to it.
+    const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+    const [future, past] = [day(40), day(-40)];
+    const t = await startApp(MONITOR_ENV);
+    try {
+      const admin = new AdminClient(t);
+      await admin.signIn();
+      const saved = await admin.post("/admin/links", {
+        action: "save", type: "bio", title: "Babbage", slug: "babbage", published: "on",
+        "dest-0-present": "1", "dest-0-url": `${site.url}/ok`, "dest-0-label": "Merch", "dest-0-pos": "1",
+        "tour-0-present": "1", "tour-0-date": future, "tour-0-city": "Berlin", "tour-0-venue": "Lido", "tour-0-ticketUrl": `${site.url}/gone`,
+        "tour-1-present": "1", "tour-1-date": past, "tour-1-city": "Leeds", "tour-1-venue": "", "tour-1-ticketUrl": `${site.url}/past-show`,
+      });
+      expect(saved.status).toBe(303);
+      await t.outro.monitor.checkAll("api");
+      expect(site.requests.map((r) => r.path)).not.toContain("/past-show");
+      const h = await (await t.api("GET", "/api/links/babbage/health")).json();
+      expect(h.tickets).toEqual([expect.objectContaining({ date: future, city: "Berlin", verdict: "broken", statusCode: 404 })]);
+      expect(await admin.page("/admin")).toContain(`Tickets ${future} Berlin: HTTP 404 Not Found (GET)`);
+      const editor = await admin.page("/admin/links/babbage");
+      // Rows are in date order: the past show first, with no word on its ticket; then Berlin's.
+      const row = (i: number) => editor.split(`name="tour-${i}-date"`)[1]!.split("</li>")[0]!;
+      expect(row(0)).toContain("Leeds");
+      expect(row(0)).not.toContain("data-health");
+      expect(row(1)).toContain('data-health="broken"');
+
+      expect(await (await t.req("/babbage")).text()).toContain(`/babbage/go/tickets-${future}`);
+      t.settings.set("hideBrokenDestinations", true);
+      t.outro.links.touch();
+      const page = await (await t.req("/babbage")).text();
+      expect(page).toContain("Berlin, Lido");
+      expect(page).not.toContain(`/babbage/go/tickets-${future}`);
+    } finally {
+      await t.close();
+      site.close();
+    }
+  });
+});

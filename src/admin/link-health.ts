@@ -1,5 +1,6 @@
 import { catalogEntry } from "../catalog";
 import type { Link } from "../links/model";
+import { tourCutoff } from "../links/page-props";
 import type { HealthRow } from "../monitor/repo";
 import type { LinkMonitor } from "../monitor/service";
 import type { BrokenDest, HealthView } from "../../views/admin/link-health";
@@ -21,14 +22,16 @@ const toView = (h: HealthRow, hidden: boolean): HealthView => ({
   verdict: h.verdict, answer: h.answer, checkedAt: adminTime(h.checkedAt), brokenSince: adminTime(h.brokenSince), failures: h.failures, hidden,
 });
 
-/** A link's broken destinations (and per-country URLs), named as the artist knows them. */
-export function brokenDestinations(link: Link, byUrl: Map<string, HealthRow>): BrokenDest[] {
-  return link.destinations.flatMap((d) => {
+/** A link's broken destinations (per-country URLs and tickets of shows still listed too), named as the artist knows them. */
+export function brokenDestinations(link: Link, byUrl: Map<string, HealthRow>, now: number): BrokenDest[] {
+  const today = tourCutoff(now);
+  const urls: [string, string][] = link.destinations.flatMap((d) => {
     const name = d.label ?? (d.service ? catalogEntry(d.service)?.name : null) ?? d.key;
-    const urls: [string, string][] = [[name, d.url], ...Object.entries(d.countryUrls ?? {}).map(([cc, url]): [string, string] => [`${name} (${cc})`, url])];
-    return urls.flatMap(([label, url]) => {
-      const h = byUrl.get(url);
-      return h?.verdict === "broken" ? [{ name: label, answer: h.answer, checkedAt: adminTime(h.checkedAt)! }] : [];
-    });
+    return [[name, d.url], ...Object.entries(d.countryUrls ?? {}).map(([cc, url]): [string, string] => [`${name} (${cc})`, url])];
+  });
+  for (const t of link.tourDates ?? []) if (t.ticketUrl && t.date >= today) urls.push([`Tickets ${t.date} ${t.city}`, t.ticketUrl]);
+  return urls.flatMap(([name, url]) => {
+    const h = byUrl.get(url);
+    return h?.verdict === "broken" ? [{ name, answer: h.answer, checkedAt: adminTime(h.checkedAt)! }] : [];
   });
 }

@@ -107,7 +107,7 @@ export const linkRoutes = (kit: AdminKit) => {
         const s = kit.stats(l, 28);
         return {
           slug: l.slug, type: l.type, title: l.title, artist: l.artist, published: l.published, views: s.views, clicks: s.clicks, ctr: s.ctr,
-          broken: brokenDestinations(l, health),
+          broken: brokenDestinations(l, health, kit.clock()),
         };
       });
       const notice = query.deleted ? `Deleted “${String(query.deleted).slice(0, 80)}”.`

@@ -44,8 +44,11 @@ export interface Visibility {
  */
 export function visibleDestinations(destinations: Destination[], visibility: Visibility = {}): Destination[] {
   const hidden = visibility.hiddenUrls;
-  return hidden && hidden.size ? destinations.filter((d) => !hidden.has(d.url)) : destinations;
+  return hidden && hidden.size ? destinations.filter((d) => !isHidden(d.url, visibility)) : destinations;
 }
+
+/** Whether a page leaves out a button to this URL (destinations and tour tickets alike). */
+export const isHidden = (url: string, visibility: Visibility) => visibility.hiddenUrls?.has(url) ?? false;
 
 export function smartLinkProps(link: Link, base: string, carry: string, visibility: Visibility = {}): Omit<SmartLinkProps, "safeScripts"> {
   const shown = visibleDestinations(link.destinations, visibility);
@@ -81,13 +84,16 @@ export function tourKeys(tours: TourDate[]): (TourDate & { key: string })[] {
   });
 }
 
-/** A show stays listed until noon UTC the day after, so an evening show anywhere is not hidden early. */
-export function upcomingTours(tours: TourDate[], now: number, slug: string, carry: string): TourView[] {
-  const cutoff = new Date(now - 12 * 3_600_000).toISOString().slice(0, 10);
+/** The first show date (YYYY-MM-DD) still listed: a show stays until noon UTC the day after, so an evening show anywhere is not hidden early. */
+export const tourCutoff = (now: number) => new Date(now - 12 * 3_600_000).toISOString().slice(0, 10);
+
+export function upcomingTours(tours: TourDate[], now: number, slug: string, carry: string, visibility: Visibility = {}): TourView[] {
+  const cutoff = tourCutoff(now);
   return tourKeys(tours).filter((t) => t.date >= cutoff).map((t) => ({
     when: new Date(`${t.date}T00:00:00Z`).toLocaleDateString("en-US", { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }),
     place: t.venue ? `${t.city}, ${t.venue}` : t.city,
-    href: t.ticketUrl ? `/${slug}/go/${t.key}${carry}` : null,
+    // A hidden ticket URL (broken, while the instance hides those) leaves the show listed without its button.
+    href: t.ticketUrl && !isHidden(t.ticketUrl, visibility) ? `/${slug}/go/${t.key}${carry}` : null,
     destKey: t.key,
   }));
 }
@@ -124,6 +130,6 @@ export function bioHubProps(link: Link, featured: Link | null, base: string, car
     },
     links,
     socials,
-    tours: upcomingTours(link.tourDates ?? [], now, link.slug, carry),
+    tours: upcomingTours(link.tourDates ?? [], now, link.slug, carry, visibility),
   };
 }

@@ -31,6 +31,7 @@ export const LinkHealth = z.object({
   lastRunAt: z.string().nullable().describe("when the last full run started"),
   nextRunAt: z.string().nullable().describe("when the next scheduled run is due; null when scheduled runs are off"),
   destinations: z.array(DestinationHealth),
+  tickets: z.array(UrlHealth.extend({ date: z.string(), city: z.string() })).describe("a bio hub's ticket URLs of shows still listed"),
 });
 export type LinkHealth = z.infer<typeof LinkHealth>;
 
@@ -56,12 +57,15 @@ export function destinationHealth(d: Destination, health: Map<string, HealthRow>
   };
 }
 
-export function linkHealth(link: Link, health: Map<string, HealthRow>, hidden: ReadonlySet<string>, hideBroken: boolean, status: MonitorStatus): LinkHealth {
+/** `today`: tourCutoff(now) — tickets of past shows are not checked. */
+export function linkHealth(link: Link, health: Map<string, HealthRow>, hidden: ReadonlySet<string>, hideBroken: boolean, status: MonitorStatus, today: string): LinkHealth {
   return {
     slug: link.slug,
     hideBroken,
     lastRunAt: iso(status.lastRun?.startedAt ?? null),
     nextRunAt: iso(status.nextRunAt),
     destinations: link.destinations.map((d) => destinationHealth(d, health, hidden)),
+    tickets: (link.tourDates ?? []).flatMap((t) =>
+      t.ticketUrl && t.date >= today ? [{ date: t.date, city: t.city, ...urlHealth(t.ticketUrl, health.get(t.ticketUrl), hidden) }] : []),
   };
 }

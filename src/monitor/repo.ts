@@ -24,11 +24,14 @@ const RUN = `id, started_at AS startedAt, finished_at AS finishedAt, trigger, ch
 
 /** The monitor's SQL: destination health per URL, and its runs. */
 export function monitorRepo(db: Database) {
-  // Every URL a fan can be sent to from a page: each link's destinations (release and bio), and
-  // their per-country URLs. UNION drops duplicates: a URL two links share is checked once.
+  // Every URL a fan can be sent to from a page: each link's destinations (release and bio),
+  // UNION drops duplicates: a URL two links share is checked once.
+  // their per-country URLs, and the ticket URLs of shows still listed ($today: tourCutoff; a past
+  // show's ticket page going away is no news).
   const IN_USE = `SELECT url FROM destinations
-    UNION SELECT j.value FROM destinations, json_each(destinations.country_urls) AS j WHERE destinations.country_urls IS NOT NULL`;
-  const urls = db.query<{ url: string }, []>(`SELECT url FROM (${IN_USE}) ORDER BY url`);
+    UNION SELECT j.value FROM destinations, json_each(destinations.country_urls) AS j WHERE destinations.country_urls IS NOT NULL
+    UNION SELECT ticket_url FROM tour_dates WHERE ticket_url IS NOT NULL AND date >= $today`;
+  const urls = db.query<{ url: string }, { today: string }>(`SELECT url FROM (${IN_USE}) ORDER BY url`);
   const all = db.query<HealthRow & { verdict: Verdict }, []>(`SELECT ${HEALTH} FROM link_health`);
   const one = db.query<HealthRow, { url: string }>(`SELECT ${HEALTH} FROM link_health WHERE url = $url`);
   const save = db.query<null, HealthParams>(
@@ -38,7 +41,7 @@ export function monitorRepo(db: Database) {
        answer = excluded.answer, checked_at = excluded.checked_at, failures = excluded.failures,
        broken_since = excluded.broken_since`);
   // A URL no link uses any more is forgotten, so a re-added URL starts from a fresh check.
-  const prune = db.query<null, []>(`DELETE FROM link_health WHERE url NOT IN (${IN_USE})`);
+  const prune = db.query<null, { today: string }>(`DELETE FROM link_health WHERE url NOT IN (${IN_USE})`);
   const lastRun = db.query<MonitorRun, []>(`SELECT ${RUN} FROM monitor_runs ORDER BY started_at DESC, id DESC LIMIT 1`);
   const startRun = db.query<{ id: number }, { now: number; trigger: string }>(
     "INSERT INTO monitor_runs (started_at, trigger) VALUES ($now, $trigger) RETURNING id");
@@ -49,13 +52,13 @@ export function monitorRepo(db: Database) {
   const pruneRuns = db.query<null, []>("DELETE FROM monitor_runs WHERE id NOT IN (SELECT id FROM monitor_runs ORDER BY started_at DESC, id DESC LIMIT 100)");
 
   return {
-    monitoredUrls: () => urls.all().map((r) => r.url),
+    monitoredUrls: (today: string) => urls.all({ today }).map((r) => r.url),
     allHealth: () => all.all(),
     health: (url: string) => one.get({ url }),
     saveHealth: (row: HealthRow) => save.run({
       url: row.url, verdict: row.verdict, statusCode: row.statusCode, answer: row.answer, checkedAt: row.checkedAt, failures: row.failures, brokenSince: row.brokenSince,
     }),
-    pruneHealth: () => prune.run(),
+    pruneHealth: (today: string) => prune.run({ today }),
     lastRun: () => lastRun.get(),
     startRun: (now: number, trigger: MonitorRun["trigger"]) => startRun.get({ now, trigger })!.id,
     countRun: (id: number, checked: number, broken: number) => counted.run({ id, checked, broken }),

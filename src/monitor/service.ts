@@ -1,6 +1,7 @@
 import type { Database } from "bun:sqlite";
 import type { LinkService } from "../links/service";
 import type { Link } from "../links/model";
+import { tourCutoff } from "../links/page-props";
 import type { SettingsService } from "../settings/service";
 import { log } from "../log";
 import { checkUrl } from "./check-url";
@@ -10,6 +11,15 @@ import { nextHealth } from "./verdict";
 import { linkHealth, type LinkHealth } from "./model";
 
 const HOUR = 3_600_000;
+
+/** The URLs of one link the monitor looks at: destinations, their country URLs, tickets of shows still listed. */
+export function urlsOf(link: Link, now: number): string[] {
+  const today = tourCutoff(now);
+  return [
+    ...link.destinations.flatMap((d) => [d.url, ...Object.values(d.countryUrls ?? {})]),
+    ...(link.tourDates ?? []).flatMap((t) => (t.ticketUrl && t.date >= today ? [t.ticketUrl] : [])),
+  ];
+}
 /** A fresh install's first run waits a while after start, so startup stays light. */
 export const FIRST_RUN_DELAY_MS = 10 * 60_000;
 
@@ -82,10 +92,11 @@ export function linkMonitor(o: MonitorOptions) {
   const runAll = async (trigger: MonitorRun["trigger"], resume?: MonitorRun): Promise<MonitorRun> => {
     const id = resume?.id ?? repo.startRun(o.clock(), trigger);
     const since = resume?.startedAt ?? o.clock();
-    repo.pruneHealth();
+    const today = tourCutoff(o.clock());
+    repo.pruneHealth(today);
     for (const url of [...broken]) if (!repo.health(url)) broken.delete(url);
     const seen = new Map(repo.allHealth().map((h) => [h.url, h.checkedAt]));
-    const urls = repo.monitoredUrls().filter((u) => !resume || (seen.get(u) ?? -Infinity) < since);
+    const urls = repo.monitoredUrls(today).filter((u) => !resume || (seen.get(u) ?? -Infinity) < since);
     await Promise.all(urls.map((u) => checkOne(u).catch((err) => log.error({ err, url: u }, "link check failed"))));
     if (!stopping.signal.aborted) {
       const checked = repo.allHealth().filter((h) => h.checkedAt >= since).length;
@@ -132,8 +143,7 @@ export function linkMonitor(o: MonitorOptions) {
     tick,
     checkAll,
     /** Checks one link's destinations now (in the background for the caller). */
-    checkLink: (link: Pick<Link, "destinations">): Promise<void> =>
-      track(Promise.all([...new Set(link.destinations.map((d) => d.url))].map(checkOne)).then(() => {})),
+    checkLink: (link: Link): Promise<void> => track(Promise.all([...new Set(urlsOf(link, o.clock()))].map(checkOne)).then(() => {})),
     /** Every stored health row by URL (for the admin and the API). */
     healthByUrl,
     /** URLs the pages leave out: the broken ones while the instance hides them, else none. */
@@ -144,7 +154,7 @@ export function linkMonitor(o: MonitorOptions) {
     brokenCount: () => broken.size,
     status,
     /** A link's destinations with their health, as the API answers it. */
-    forLink: (link: Link): LinkHealth => linkHealth(link, healthByUrl(), hiddenUrls(), o.settings.get().hideBrokenDestinations, status()),
+    forLink: (link: Link): LinkHealth => linkHealth(link, healthByUrl(), hiddenUrls(), o.settings.get().hideBrokenDestinations, status(), tourCutoff(o.clock())),
     /** Stops the timer, cuts checks in flight short and waits for them to end (nothing is stored for those). */
     async stop() {
       if (timer) clearInterval(timer);

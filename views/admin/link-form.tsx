@@ -78,7 +78,7 @@ const DestRowView = ({ prefix, i, row, errors, serviceOf, withLabel, healthOf }:
   </li>
 );
 
-const TourRowView = ({ i, row, errors }: { i: number; row: TourRow; errors: Record<string, string> }) => (
+const TourRowView = ({ i, row, errors, healthOf }: { i: number; row: TourRow; errors: Record<string, string>; healthOf?: LinkFormProps["healthOf"] }) => (
   <li class="dest-row" data-row>
     <div class="grid">
       <Field label="Date" name={`tour-${i}-date`} value={row.date} type="date" errors={errors} />
@@ -88,6 +88,8 @@ const TourRowView = ({ i, row, errors }: { i: number; row: TourRow; errors: Reco
       <Field label="Venue" name={`tour-${i}-venue`} value={row.venue} errors={errors} />
       <Field label="Ticket URL" name={`tour-${i}-ticketUrl`} value={row.ticketUrl} type="url" errors={errors} />
     </div>
+    {/* Only once checked: tickets of past shows never are, and "not checked yet" would mislead there. */}
+    {healthOf && row.ticketUrl.trim() && healthOf(row.ticketUrl) ? <HealthNote h={healthOf(row.ticketUrl)} /> : ""}
     <RowTools prefix="tour" i={i} />
   </li>
 );
@@ -216,7 +218,7 @@ export const LinkFormPage = (p: LinkFormProps) => {
               <p class="muted">Dates in the past are hidden from the page automatically.</p>
               <FieldError name="tours" error={p.errors.tours} />
               <ol class="rows" data-rows="tour">
-                {d.tours.map((row, i) => <TourRowView i={i} row={row} errors={p.errors} />)}
+                {d.tours.map((row, i) => <TourRowView i={i} row={row} errors={p.errors} healthOf={p.healthOf} />)}
               </ol>
               <button type="submit" name="action" value="add-tour" class="secondary outline">Add a date</button>
             </section>
