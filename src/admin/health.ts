@@ -56,7 +56,9 @@ export function dashboardAlerts(kit: AdminKit): Alert[] {
     const hidden = kit.settings.get().hideBrokenDestinations;
     alerts.push({
       level: "error",
-      text: `${broken} destination${broken === 1 ? " is" : "s are"} broken (the dead-link monitor's last check found ${broken === 1 ? "it" : "them"} gone or failing)${hidden ? "; hidden from the pages until they work again." : ": fans tapping them land on an error."}`,
+      text: broken === 1
+        ? `1 destination is broken (the dead-link monitor found it gone or failing)${hidden ? "; it is hidden from the pages until it works again." : ": fans tapping it land on an error."}`
+        : `${broken} destinations are broken (the dead-link monitor found them gone or failing)${hidden ? "; they are hidden from the pages until they work again." : ": fans tapping them land on an error."}`,
       href: "/admin#links", action: "See which ones",
     });
   }
