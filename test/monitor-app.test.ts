@@ -382,7 +382,9 @@ describe("monitor and tour tickets", () => {
       expect(site.requests.map((r) => r.path)).not.toContain("/past-show");
       const h = await (await t.api("GET", "/api/links/babbage/health")).json();
       expect(h.tickets).toEqual([expect.objectContaining({ date: future, city: "Berlin", verdict: "broken", statusCode: 404 })]);
-      expect(await admin.page("/admin")).toContain(`Tickets ${future} Berlin: HTTP 404 Not Found (GET)`);
+      const list = await admin.page("/admin");
+      expect(list).toContain(`Tickets ${future} Berlin: HTTP 404 Not Found (GET)`);
+      expect(list).toContain("1 destination is broken (the dead-link monitor found it gone or failing): fans tapping it land on an error.");
       const editor = await admin.page("/admin/links/babbage");
       // Rows are in date order: the past show first, with no word on its ticket; then Berlin's.
       const row = (i: number) => editor.split(`name="tour-${i}-date"`)[1]!.split("</li>")[0]!;
