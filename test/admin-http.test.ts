@@ -313,6 +313,10 @@ describe("admin links", () => {
     const row = /<tr data-slug="night-drive">([\s\S]*?)<\/tr>/.exec(html)![1]!;
     expect([...row.matchAll(/<td class="num">([^<]*)<\/td>/g)].map((m) => m[1])).toEqual(["40", "10", "25.0%"]);
     expect(html).toContain('data-slug="day-walk"');
+    // The analytics are a click away: in the menu, and per link.
+    expect(html).toContain('<a href="/admin/stats"');
+    expect(row).toContain('href="/admin/stats/link/night-drive"');
+    expect((await admin.get("/admin/stats/link/night-drive")).status).toBe(200);
     const found = await admin.page("/admin?q=walk");
     expect(found).toContain('data-slug="day-walk"');
     expect(found).not.toContain('data-slug="night-drive"');
