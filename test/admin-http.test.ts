@@ -313,10 +313,23 @@ describe("admin links", () => {
     const row = /<tr data-slug="night-drive">([\s\S]*?)<\/tr>/.exec(html)![1]!;
     expect([...row.matchAll(/<td class="num">([^<]*)<\/td>/g)].map((m) => m[1])).toEqual(["40", "10", "25.0%"]);
     expect(html).toContain('data-slug="day-walk"');
+    // The analytics are a click away: in the menu, and per link.
+    expect(html).toContain('<a href="/admin/stats"');
+    expect(row).toContain('href="/admin/stats/link/night-drive"');
+    expect((await admin.get("/admin/stats/link/night-drive")).status).toBe(200);
     const found = await admin.page("/admin?q=walk");
     expect(found).toContain('data-slug="day-walk"');
     expect(found).not.toContain('data-slug="night-drive"');
     expect(await admin.page("/admin?q=nothing-like-this")).toContain("No link matches that search.");
+  });
+
+  it("turns the fan signup on and off for a release link too", async () => {
+    const admin = await signedIn();
+    expect((await admin.post("/admin/links", releaseForm({ emailSignup: "on" }))).status).toBe(303);
+    expect(await admin.page("/admin/links/night-drive")).toMatch(/name="emailSignup" value="on" checked/);
+    expect(await (await t!.req("/night-drive", { headers: { "user-agent": HUMAN_UA } })).text()).toContain('action="/night-drive/subscribe"');
+    expect((await admin.post("/admin/links/night-drive", releaseForm())).status).toBe(303);
+    expect(await (await t!.req("/night-drive", { headers: { "user-agent": HUMAN_UA } })).text()).not.toContain("/night-drive/subscribe");
   });
 
   it("keeps per-link pixel, write-only access token and event name overrides", async () => {
