@@ -31,17 +31,23 @@ export function rateLimiter({ hostGapMs, paceMs, maxParallel, signal }: RateLimi
   /** Per host: a longer pause it asked for (429 with Retry-After), taken before its next request. */
   const pauses = new Map<string, number>();
   let inFlight = 0;
-  let nextStart = 0;
   const waiting: (() => void)[] = [];
+  /** Starts go one after another: each waits for the previous one's actual start plus the pace. */
+  let paceTail: Promise<void> = Promise.resolve();
+  let lastStart = -Infinity;
 
   /** A global slot: waits for a free one, then for the pace since the last start. */
   const acquire = async () => {
     while (inFlight >= maxParallel) await new Promise<void>((wake) => waiting.push(wake));
     inFlight++;
-    // Reserve our start time before sleeping, so concurrent callers queue behind us.
-    const at = Math.max(performance.now(), nextStart);
-    nextStart = at + paceMs;
-    await sleep(at - performance.now());
+    // Measured from when the previous request really started (not when it was due), so a busy
+    // event loop that wakes one late cannot squeeze the next one closer to it.
+    const mine = paceTail.then(async () => {
+      await sleep(lastStart + paceMs - performance.now());
+      lastStart = performance.now();
+    });
+    paceTail = mine;
+    await mine;
   };
   const release = () => {
     inFlight--;
