@@ -106,6 +106,14 @@ describe("dead-link monitor in the app", () => {
     expect(page).not.toContain("/night-drive/go/down");
     expect((await byKey()).gone).toMatchObject({ verdict: "ok", hidden: false, brokenSince: null });
 
+    // A destination the artist drops stops counting at once, without waiting for the next run.
+    expect(t.outro.monitor.brokenCount()).toBe(2);
+    const { destinations } = await (await t.api("GET", "/api/links/night-drive")).json();
+    const without = destinations.filter((d: { key: string }) => d.key !== "down").map((d: { url: string; label: string | null }) => ({ url: d.url, label: d.label }));
+    expect((await t.api("PATCH", "/api/links/night-drive", { destinations: without })).status).toBe(200);
+    expect(t.outro.monitor.brokenCount()).toBe(1);
+    await t.api("PATCH", "/api/links/night-drive", { destinations: dests() });
+
     // Turning the setting off shows every button again.
     await admin.post("/admin/settings", { consentMode: "none", clickEvent: "Lead" });
     page = await (await t.req("/night-drive")).text();

@@ -11,6 +11,8 @@ import { nextHealth } from "./verdict";
 import { linkHealth, type LinkHealth } from "./model";
 
 const HOUR = 3_600_000;
+/** A fresh install's first run waits a while after start, so startup stays light. */
+export const FIRST_RUN_DELAY_MS = 10 * 60_000;
 
 /** The URLs of one link the monitor looks at: destinations, their country URLs, tickets of shows still listed. */
 export function urlsOf(link: Link, now: number): string[] {
@@ -20,8 +22,6 @@ export function urlsOf(link: Link, now: number): string[] {
     ...(link.tourDates ?? []).flatMap((t) => (t.ticketUrl && t.date >= today ? [t.ticketUrl] : [])),
   ];
 }
-/** A fresh install's first run waits a while after start, so startup stays light. */
-export const FIRST_RUN_DELAY_MS = 10 * 60_000;
 
 export interface MonitorOptions {
   db: Database;
@@ -148,10 +148,8 @@ export function linkMonitor(o: MonitorOptions) {
     healthByUrl,
     /** URLs the pages leave out: the broken ones while the instance hides them, else none. */
     hiddenUrls,
-    /** Whether a URL is broken now. */
-    isBroken: (url: string) => broken.has(url),
-    /** How many destination URLs are broken now. */
-    brokenCount: () => broken.size,
+    /** How many URLs in use are broken now (one a link dropped since the last run no longer counts). */
+    brokenCount: () => (broken.size ? repo.monitoredUrls(tourCutoff(o.clock())).filter((u) => broken.has(u)).length : 0),
     status,
     /** A link's destinations with their health, as the API answers it. */
     forLink: (link: Link): LinkHealth => linkHealth(link, healthByUrl(), hiddenUrls(), o.settings.get().hideBrokenDestinations, status(), tourCutoff(o.clock())),
