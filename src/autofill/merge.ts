@@ -56,7 +56,7 @@ function destinations(query: AutofillQuery, findings: Finding[]): Candidate[] {
     const target = targets.get(key) ?? { url, sources: [] };
     targets.set(key, target);
     // The pasted URL is kept exactly as the artist gave it.
-    if (source.via === "input") target.url = url;
+    if (source.catalogue === "pasted") target.url = url;
     target.sources.push(source);
   };
   if (query.kind === "url") add(query.service, query.value, { catalogue: "pasted", via: "input" });
@@ -70,7 +70,7 @@ function destinations(query: AutofillQuery, findings: Finding[]): Candidate[] {
       const confidence = round(agreed(VIA_SCORE[unique[0]!.via], unique.length - 1));
       return { service, serviceName: catalogEntry(service)!.name, url, confidence, level: levelOf(confidence), sources: unique, conflict };
     });
-    out.push(group.sort((a, b) => b.confidence - a.confidence));
+    out.push(group.sort((a, b) => b.confidence - a.confidence || b.sources.length - a.sources.length));
   }
   return out.sort((a, b) => b[0]!.confidence - a[0]!.confidence || a[0]!.serviceName.localeCompare(b[0]!.serviceName)).flat();
 }

@@ -28,8 +28,15 @@ function streamingLinks(release: MbRelease | null): Finding["links"] {
 }
 
 export function musicbrainzCatalogue(http: CatalogueHttp): Catalogue {
-  const release = async (mbid: string, deadline: number) =>
-    (await http.getJson(`/release/${encodeURIComponent(mbid)}`, { inc: "url-rels artist-credits", fmt: "json" }, deadline)) as MbRelease | null;
+  // The second request only adds links: when it fails (or the 1 req/s limit leaves no slot), the
+  // title and artist the first one gave are still worth showing.
+  const release = async (mbid: string, deadline: number) => {
+    try {
+      return (await http.getJson(`/release/${encodeURIComponent(mbid)}`, { inc: "url-rels artist-credits", fmt: "json" }, deadline)) as MbRelease | null;
+    } catch {
+      return null;
+    }
+  };
   return {
     id: "musicbrainz",
     async byIsrc(isrc, deadline) {

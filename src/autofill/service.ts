@@ -123,17 +123,35 @@ export function autofillService({ config, db, clock = Date.now }: { config: Conf
       }
     };
 
-    // Rounds: first what each catalogue can say about the query itself; then the ones that found
-    // nothing are asked with what the others found (a Deezer link names its ISRC/UPC, Odesli's
-    // links can be read by id, a title and artist can be searched).
-    for (let round = 0; round < 4 && deadline - performance.now() > 100; round++) {
-      const questions = CATALOGUES.flatMap((id) => { const q = nextQuestion(id); return q ? [{ id, ...q }] : []; });
-      if (!questions.length) break;
-      await Promise.all(questions.map((q) => ask(q.id, q.key, q.run)));
-    }
+    // First each catalogue is asked about the query itself; whenever an answer comes, the idle ones
+    // that found nothing yet are asked with what it taught (a Deezer link names its ISRC/UPC,
+    // Odesli's links can be read by id, a title and artist can be searched) — never past the deadline.
+    const busy = new Set<CatalogueId>();
+    let outOfTime = false;
+    await new Promise<void>((done) => {
+      const pump = () => {
+        outOfTime = deadline - performance.now() <= 100;
+        if (!outOfTime) {
+          for (const id of CATALOGUES) {
+            if (busy.has(id)) continue;
+            const q = nextQuestion(id);
+            if (!q) continue;
+            busy.add(id);
+            void ask(id, q.key, q.run).finally(() => {
+              busy.delete(id);
+              pump();
+            });
+          }
+        }
+        if (busy.size === 0) done();
+      };
+      pump();
+    });
 
     const reports: CatalogueReport[] = CATALOGUES.map((id) => {
       const p = progress.get(id)!;
+      // Something was left to ask it when time ran out: the answer is partial, and says so.
+      if (!p.found && !p.failure && outOfTime && nextQuestion(id)) return { catalogue: id, name: CATALOGUE_NAMES[id], status: "timeout", message: "the deadline passed before it could be asked" };
       const status = p.failure?.kind ?? (p.found ? "ok" : p.asked.size ? "no_match" : "not_asked");
       const message = p.failure?.message ?? (p.found ? null : p.asked.size ? "does not know this release" : NOT_ASKED[id]);
       return { catalogue: id, name: CATALOGUE_NAMES[id], status, message };
