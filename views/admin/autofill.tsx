@@ -49,10 +49,12 @@ const FieldRow = ({ label, name, match, current, image }: { label: string; name:
       <th scope="row" safe>{label}</th>
       <td>
         {image ? <img class="thumb" src={match.value} alt="Suggested artwork" width="64" height="64" /> : <span safe>{match.value}</span>}
-        {match.alternatives.length ? (
+        {match.alternatives.length && image ? (
+          <div class="muted" safe>{`Other images from: ${[...new Set(match.alternatives.flatMap((a) => a.sources))].map(sourceName).join(", ")}`}</div>
+        ) : match.alternatives.length ? (
           <div class="conflict">
             <span class="badge warn">catalogues disagree</span>{" "}
-            {match.alternatives.map((alt) => <span class="muted" safe>{`${image ? "another image" : `“${alt.value}”`} (${alt.sources.map(sourceName).join(", ")}) `}</span>)}
+            {match.alternatives.map((alt) => <span class="muted" safe>{`“${alt.value}” (${alt.sources.map(sourceName).join(", ")}) `}</span>)}
           </div>
         ) : ""}
       </td>
