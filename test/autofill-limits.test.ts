@@ -67,3 +67,20 @@ describe("auto-fill rate limits", () => {
     expect(slept).toEqual([]);
   });
 });
+
+describe("auto-fill configuration", () => {
+  it("defaults to the real catalogues and refuses bad values naming the variable", async () => {
+    const { loadConfig, ConfigError } = await import("../src/config");
+    const { tempDir } = await import("./helpers");
+    const c = loadConfig({ DATA_DIR: tempDir() });
+    expect(c.autofill).toEqual({
+      itunesUrl: "https://itunes.apple.com", deezerUrl: "https://api.deezer.com", musicbrainzUrl: "https://musicbrainz.org/ws/2",
+      odesliUrl: "https://api.song.link/v1-alpha.1", country: "US", timeoutMs: 4000, deadlineMs: 8000,
+    });
+    expect(loadConfig({ DATA_DIR: tempDir(), DEEZER_API_URL: "http://127.0.0.1:8080/", AUTOFILL_COUNTRY: "fr" }).autofill).toMatchObject({ deezerUrl: "http://127.0.0.1:8080", country: "FR" });
+    for (const [name, value] of [["ITUNES_API_URL", "ftp://itunes"], ["ODESLI_API_URL", "song.link"], ["AUTOFILL_TIMEOUT_MS", "soon"], ["AUTOFILL_DEADLINE_MS", "50"], ["AUTOFILL_COUNTRY", "USA"]] as const) {
+      expect(() => loadConfig({ DATA_DIR: tempDir(), [name]: value })).toThrow(ConfigError);
+      expect(() => loadConfig({ DATA_DIR: tempDir(), [name]: value })).toThrow(new RegExp(`^${name}: `));
+    }
+  });
+});
