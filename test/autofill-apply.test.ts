@@ -35,14 +35,17 @@ describe("auto-fill: applying matches through the API", () => {
     await setUp();
     await t!.createLink(handMade());
     const res = await t!.api("POST", "/api/links/night-drive/autofill", {
-      destinations: [{ url: "https://open.spotify.com/album/SomethingElse" }, { url: NIGHT_DRIVE_ALBUM.tidalUrl }, { url: deezerUrl(NIGHT_DRIVE_ALBUM), service: "deezer" }],
+      destinations: [{ url: "https://open.spotify.com/album/SomethingElse" }, { url: NIGHT_DRIVE_ALBUM.tidalUrl }, { url: deezerUrl(NIGHT_DRIVE_ALBUM), service: "deezer" }, { url: "https://www.deezer.com/album/2" }],
       title: "Night Drive", artist: "Babbage", artworkUrl: "https://e-cdns-images.dzcdn.net/images/cover/1/1000x1000.jpg",
       query: NIGHT_DRIVE_ALBUM.upc,
     });
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body.added.map((d: { service: string }) => d.service)).toEqual(["tidal", "deezer"]);
-    expect(body.skipped).toEqual([{ url: "https://open.spotify.com/album/SomethingElse", service: "spotify", reason: "kept: the link already has Spotify" }]);
+    expect(body.skipped).toEqual([
+      { url: "https://open.spotify.com/album/SomethingElse", service: "spotify", reason: "kept: the link already has Spotify" },
+      { url: "https://www.deezer.com/album/2", service: "deezer", reason: "another Deezer link was accepted first" },
+    ]);
     expect(body.filled).toEqual(["artist", "artworkUrl"]);
     expect(body.link.title).toBe("Night Drive (my title)");
     expect(body.link.artist).toBe("Babbage");

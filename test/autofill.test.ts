@@ -110,6 +110,18 @@ describe("auto-fill look-ups", () => {
     expect(only(r, "spotify")[0]!.url).toBe(NIGHT_DRIVE_TRACK.spotifyUrl!);
   });
 
+  it("recognises TIDAL and YouTube Music links and asks Odesli, then reads its links by id", async () => {
+    const { fakes } = await setUp();
+    for (const url of [NIGHT_DRIVE_ALBUM.tidalUrl!, NIGHT_DRIVE_ALBUM.youtubeMusicUrl!]) {
+      const r = await autofill(url);
+      expect(r.query).toMatchObject({ kind: "url", service: url.includes("tidal") ? "tidal" : "youtube-music" });
+      expect(only(r, "apple-music")[0]!.sources.map((s) => s.catalogue).sort()).toEqual(["itunes", "odesli"]);
+      expect(only(r, "deezer")[0]!.url).toBe(deezerUrl(NIGHT_DRIVE_ALBUM));
+    }
+    expect(fakes.odesli.requests.map((q) => q.params.get("url"))).toEqual([NIGHT_DRIVE_ALBUM.tidalUrl!, NIGHT_DRIVE_ALBUM.youtubeMusicUrl!]);
+    expect(fakes.deezer.requests[0]!.path).toBe(`/album/${NIGHT_DRIVE_ALBUM.deezerId}`);
+  });
+
   it("shows conflicting answers side by side instead of merging them", async () => {
     // Deezer files the same UPC under another album, with another title.
     const deluxe = { ...NIGHT_DRIVE_ALBUM, title: "Night Drive (Deluxe)", deezerId: 999999 };

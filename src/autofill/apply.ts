@@ -45,6 +45,7 @@ const sameUrl = (a: string, b: string) => a.trim().replace(/\/+$/, "").toLowerCa
 export function applyAutofill(links: LinkService, slug: string, accepted: AcceptedAutofill): Applied {
   const link = links.get(slug);
   const services = new Set(link.destinations.map((d) => d.service).filter((s): s is string => s !== null));
+  const ticked = new Set<string>();
   const additions: { url: string; service: string }[] = [];
   const skipped: Skipped[] = [];
   const fields: Record<string, string> = {};
@@ -56,10 +57,12 @@ export function applyAutofill(links: LinkService, slug: string, accepted: Accept
     }
     const service = d.service || detectService(url)?.id || null;
     if (!service || !catalogEntry(service)) return skipped.push({ url, service, reason: "not a known service" });
-    if (services.has(service)) return skipped.push({ url, service, reason: `kept: the link already has ${catalogEntry(service)!.name}` });
+    const name = catalogEntry(service)!.name;
+    if (services.has(service)) return skipped.push({ url, service, reason: `kept: the link already has ${name}` });
+    if (ticked.has(service)) return skipped.push({ url, service, reason: `another ${name} link was accepted first` });
     if (link.destinations.some((x) => sameUrl(x.url, url))) return skipped.push({ url, service, reason: "kept: the link already has this URL" });
     if (link.destinations.length + additions.length >= MAX_DESTINATIONS) return skipped.push({ url, service, reason: `a link has at most ${MAX_DESTINATIONS} destinations` });
-    services.add(service);
+    ticked.add(service);
     additions.push({ url, service });
   });
   if (Object.keys(fields).length) throw invalid("Some destinations are not valid", fields);

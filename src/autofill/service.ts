@@ -114,7 +114,10 @@ export function autofillService({ config, db, clock = Date.now }: { config: Conf
           p.found = true;
         }
       } catch (err) {
-        if (err instanceof CatalogueFailure) p.failure = { kind: err.kind, message: err.message };
+        if (err instanceof CatalogueFailure) {
+          p.failure = { kind: err.kind, message: err.message };
+          log.info({ catalogue: id, kind: err.kind, reason: err.message }, "auto-fill: catalogue gave no answer");
+        }
         else {
           // A catalogue changed its answer's shape: say so, keep the others.
           log.warn({ catalogue: id, err }, "auto-fill: unexpected answer");
