@@ -23,7 +23,8 @@ async function setUp(env: Record<string, string> = {}) {
 /** A release the artist started by hand: their own Spotify link (not the one the catalogues know) and a merch link. */
 const handMade = (extra: Record<string, unknown> = {}) => ({
   slug: "night-drive", type: "release", title: "Night Drive (my title)", artist: "",
-  destinations: [{ url: MANUAL_SPOTIFY }, { url: "https://babbage.example/merch", label: "Merch" }],
+  // Every field of a manual entry must survive: its per-country URL and hidden countries too.
+  destinations: [{ url: MANUAL_SPOTIFY, countryUrls: { DE: "https://open.spotify.com/album/ForGermany" }, hiddenIn: ["CN"] }, { url: "https://babbage.example/merch", label: "Merch" }],
   ...extra,
 });
 
@@ -51,8 +52,8 @@ describe("auto-fill: applying matches through the API", () => {
     expect(body.link.artist).toBe("Babbage");
     // The manual entries are first, unchanged, with their keys.
     expect(body.link.destinations.slice(0, 2)).toEqual([
-      { key: "spotify", url: MANUAL_SPOTIFY, service: "spotify", label: null },
-      { key: "merch", url: "https://babbage.example/merch", service: null, label: "Merch" },
+      expect.objectContaining({ key: "spotify", url: MANUAL_SPOTIFY, service: "spotify", label: null }),
+      expect.objectContaining({ key: "merch", url: "https://babbage.example/merch", service: null, label: "Merch" }),
     ]);
   });
 
@@ -85,6 +86,7 @@ describe("auto-fill: re-running for a stored link (release day)", () => {
     const link = t!.outro.links.get("night-drive");
     expect(byService(link)).toMatchObject({ spotify: MANUAL_SPOTIFY, merch: "https://babbage.example/merch", "apple-music": appleUrl(NIGHT_DRIVE_ALBUM), deezer: deezerUrl(NIGHT_DRIVE_ALBUM) });
     expect(link.destinations.slice(0, 2)).toEqual(created.destinations);
+    expect(link.destinations[0]).toMatchObject({ countryUrls: { DE: "https://open.spotify.com/album/ForGermany" }, hiddenIn: ["CN"] });
 
     // Fresh from the catalogues (no cache), and nothing new the second time.
     const asked = fakes.deezer.requests.length;

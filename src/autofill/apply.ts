@@ -42,6 +42,15 @@ export interface Applied {
 
 const sameUrl = (a: string, b: string) => a.trim().replace(/\/+$/, "").toLowerCase() === b.trim().replace(/\/+$/, "").toLowerCase();
 
+/**
+ * A stored destination as input again, every field it has (country URLs, hidden countries, and
+ * whatever is added later) carried over: only the key is derived, and it comes out the same.
+ */
+function asInput(d: Destination): NonNullable<LinkPatch["destinations"]>[number] {
+  const { key: _key, ...fields } = d;
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null)) as NonNullable<LinkPatch["destinations"]>[number];
+}
+
 export function applyAutofill(links: LinkService, slug: string, accepted: AcceptedAutofill): Applied {
   const link = links.get(slug);
   const services = new Set(link.destinations.map((d) => d.service).filter((s): s is string => s !== null));
@@ -74,10 +83,7 @@ export function applyAutofill(links: LinkService, slug: string, accepted: Accept
   if (accepted.artworkUrl?.trim() && !link.artworkUrl) (patch.artworkUrl = accepted.artworkUrl.trim()), filled.push("artworkUrl");
   if (additions.length) {
     // Existing rows go back exactly as stored, first and in order, so their keys (and click history) stay.
-    patch.destinations = [
-      ...link.destinations.map((d) => ({ url: d.url, ...(d.service ? { service: d.service } : {}), ...(d.label ? { label: d.label } : {}) })),
-      ...additions,
-    ];
+    patch.destinations = [...link.destinations.map(asInput), ...additions];
   }
   if (!Object.keys(patch).length) return { link, added: [], skipped, filled };
   const checked = LinkPatch.safeParse(patch);

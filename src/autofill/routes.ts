@@ -48,6 +48,7 @@ export const autofillRoutes = ({ envToken, tokens, links, autofill, clock, secur
           return autofill.find(body.query);
         }, {
           body: AutofillBody,
+          parse: "json",
           detail: {
             summary: "Find a release on every service from one link, UPC or ISRC",
             description:
@@ -67,6 +68,7 @@ export const autofillRoutes = ({ envToken, tokens, links, autofill, clock, secur
         }, {
           params: SlugParams,
           body: ApplyBody,
+          parse: "json",
           detail: {
             summary: "Add accepted auto-fill matches to a link (manual entries are never overwritten)",
             description:

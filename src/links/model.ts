@@ -39,10 +39,18 @@ export const ImageRef = z
 const oneLine = (max: number) =>
   z.string().trim().max(max, `at most ${max} characters`).refine((v) => !/[\u0000-\u001f]/.test(v), "must be one line");
 
+/** An ISO 3166-1 alpha-2 country code, as the country database and CF-IPCountry give it. */
+export const CountryCode = z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, "must be a two-letter country code like DE");
+
 export const DestinationInput = z.object({
   url: HttpUrl,
   service: z.string().trim().max(40).optional(),
   label: oneLine(80).optional(),
+  /** A different stored URL for fans in these countries (e.g. a regional store). */
+  countryUrls: z.record(z.string().regex(/^[A-Z]{2}$/, "must be a two-letter country code like DE"), HttpUrl)
+    .refine((r) => Object.keys(r).length <= 250, "at most 250 countries").optional(),
+  /** Countries where the service is not available: the button is not shown there. */
+  hiddenIn: z.array(CountryCode).max(250, "at most 250 countries").optional(),
 });
 
 export const PixelId = z.string().trim().regex(/^\d{5,20}$/, "must be the numeric pixel id");
@@ -75,6 +83,11 @@ export const LinkCreate = z.object({
   extraPixelId: nullable(PixelId),
   accessToken: nullable(z.string().trim().min(10).max(512)),
   clickEventName: nullable(EventName),
+  /** Route a returning fan to the service they picked last time (release links). */
+  autoRoute: z.boolean().default(true),
+  autoRouteDelayMs: z.number().int("a whole number of milliseconds").min(0, "at least 0").max(10_000, "at most 10000 (10 s)").default(1500),
+  /** Put the fan's platform's own service first (Apple Music on iOS and macOS, YouTube Music on Android). */
+  deviceOrder: z.boolean().default(false),
 });
 export type LinkCreate = z.infer<typeof LinkCreate>;
 
@@ -85,6 +98,9 @@ export const LinkPatch = LinkCreate.partial().extend({
   bio: z.string().trim().max(1000).optional(),
   published: z.boolean().optional(),
   destinations: z.array(DestinationInput).max(50, "at most 50 destinations").optional(),
+  autoRoute: z.boolean().optional(),
+  autoRouteDelayMs: z.number().int("a whole number of milliseconds").min(0, "at least 0").max(10_000, "at most 10000 (10 s)").optional(),
+  deviceOrder: z.boolean().optional(),
 });
 export type LinkPatch = z.infer<typeof LinkPatch>;
 
@@ -95,6 +111,10 @@ export interface Destination {
   url: string;
   service: string | null;
   label: string | null;
+  /** Country code → URL for fans there; null when the destination has none. */
+  countryUrls: Record<string, string> | null;
+  /** Country codes where the button is hidden; null when none. */
+  hiddenIn: string[] | null;
 }
 
 export interface Link {
@@ -111,6 +131,9 @@ export interface Link {
   extraPixelId: string | null;
   accessToken: string | null;
   clickEventName: string | null;
+  autoRoute: boolean;
+  autoRouteDelayMs: number;
+  deviceOrder: boolean;
   createdAt: number;
   updatedAt: number;
   destinations: Destination[];
