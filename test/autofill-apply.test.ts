@@ -173,6 +173,32 @@ describe("auto-fill in the admin (no JavaScript)", () => {
     expect(t!.outro.autofill.storedQuery(link.id)).toEqual({ kind: "upc", value: NIGHT_DRIVE_ALBUM.upc! });
   });
 
+  it("starts a new release link from one paste: the ticked matches fill the new-link form, nothing is stored until it is created", async () => {
+    await setUp();
+    const admin = new AdminClient(t!);
+    await admin.signIn();
+    expect(await admin.page("/admin/links/new")).toMatch(/<form method="get" action="\/admin\/links\/new\/autofill"/);
+    const html = await admin.page(`/admin/links/new/autofill?q=${encodeURIComponent(NIGHT_DRIVE_ALBUM.spotifyUrl!)}`);
+    expect(html).toContain("Start the link with the ticked ones");
+    expect(html).not.toContain("Kept:");
+    const fields = formFields(html, "/admin/links/new/autofill");
+    expect(fields["use-title"]).toBe("on");
+
+    const filled = await admin.post("/admin/links/new/autofill", fields);
+    expect(filled.status).toBe(200);
+    const form = await filled.text();
+    expect(form).toContain("Filled from auto-fill with 5 services");
+    expect(t!.outro.links.list()).toEqual([]);
+    const draft = formFields(form, "/admin/links");
+    expect(draft).toMatchObject({ title: "Night Drive", artist: "Babbage", slug: "night-drive", "dest-0-url": NIGHT_DRIVE_ALBUM.spotifyUrl! });
+
+    const created = await admin.post("/admin/links", { ...draft, action: "save" });
+    expect(created.status).toBe(303);
+    const link = t!.outro.links.get("night-drive");
+    expect(byService(link)).toMatchObject({ spotify: NIGHT_DRIVE_ALBUM.spotifyUrl!, "apple-music": appleUrl(NIGHT_DRIVE_ALBUM), deezer: deezerUrl(NIGHT_DRIVE_ALBUM), tidal: NIGHT_DRIVE_ALBUM.tidalUrl! });
+    expect(link.artworkUrl).toContain("1000x1000");
+  });
+
   it("keeps the input and shows the error next to it for a bad query; refuses a post without CSRF", async () => {
     const { fakes } = await setUp();
     await t!.createLink(handMade());

@@ -102,6 +102,8 @@ export interface AutofillPageProps {
   shell: Shell;
   slug: string;
   linkTitle: string;
+  /** No link yet: the ticked matches fill the new-link form. */
+  isNew?: boolean;
   q: string;
   errors: Record<string, string>;
   result: AutofillResult | null;
@@ -147,9 +149,9 @@ export const AutofillPage = (p: AutofillPageProps) => (
                 </tbody>
               </table>
             ) : <p class="muted">No catalogue found this release on a streaming service.</p>}
-            <p class="muted">Services the link already has are kept as they are. Where catalogues disagree, tick the one you want: only the first ticked per service is added.</p>
+            <p class="muted">{p.isNew ? "Where catalogues disagree, tick the one you want: only the first ticked per service is used." : "Services the link already has are kept as they are. Where catalogues disagree, tick the one you want: only the first ticked per service is added."}</p>
           </section>
-          <button type="submit">Add the ticked ones</button>
+          <button type="submit">{p.isNew ? "Start the link with the ticked ones" : "Add the ticked ones"}</button>
         </form>
       </>
     ) : ""}

@@ -137,7 +137,7 @@ export const LinkFormPage = (p: LinkFormProps) => {
       ) : ""}
       <FormAlert errors={p.errors} saved={p.saved} />
       {p.errors.form ? <p class="alert error" safe>{p.errors.form}</p> : ""}
-      {p.originalSlug && !bio ? <section aria-label="Auto-fill"><AutofillBox slug={p.originalSlug} q="" /></section> : ""}
+      {!bio ? <section aria-label="Auto-fill"><AutofillBox slug={p.originalSlug ?? "new"} q="" /></section> : ""}
       <form method="post" action={action} enctype="multipart/form-data" class="link-form">
         {/* Enter in a text field presses the first submit button: make that "Save". */}
         <button type="submit" name="action" value="save" class="default-submit" tabindex="-1" aria-hidden="true">Save</button>
