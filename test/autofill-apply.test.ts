@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "bun:test";
 import { startApp, type TestApp } from "./helpers";
 import { AdminClient, ADMIN_PASSWORD } from "./admin-client";
 import { NIGHT_DRIVE_ALBUM, appleUrl, deezerUrl, startFakeCatalogues, type FakeCatalogues } from "./fake-catalogues";
-import { refillLink } from "../src/autofill/apply";
+import { refillLink, refillLinkReport } from "../src/autofill/apply";
 
 let t: TestApp | undefined;
 let fakes: FakeCatalogues | undefined;
@@ -80,7 +80,7 @@ describe("auto-fill: re-running for a stored link (release day)", () => {
     const created = await t!.createLink(handMade());
     await t!.api("POST", "/api/links/night-drive/autofill", { destinations: [], query: NIGHT_DRIVE_ALBUM.upc });
 
-    const { added, result } = await refillLink(t!.outro.links, t!.outro.autofill, "night-drive");
+    const { added, result } = await refillLinkReport(t!.outro.links, t!.outro.autofill, "night-drive");
     expect(result!.query).toEqual({ kind: "upc", value: NIGHT_DRIVE_ALBUM.upc! });
     expect(added.map((d) => d.service).sort()).toEqual(["apple-music", "deezer", "tidal", "youtube-music"]);
     const link = t!.outro.links.get("night-drive");
@@ -90,8 +90,7 @@ describe("auto-fill: re-running for a stored link (release day)", () => {
 
     // Fresh from the catalogues (no cache), and nothing new the second time.
     const asked = fakes.deezer.requests.length;
-    const again = await refillLink(t!.outro.links, t!.outro.autofill, "night-drive");
-    expect(again.added).toEqual([]);
+    expect(await refillLink(t!.outro.links, t!.outro.autofill, "night-drive")).toEqual([]);
     expect(fakes.deezer.requests.length).toBeGreaterThan(asked);
     expect(t!.outro.links.get("night-drive").destinations).toEqual(link.destinations);
   });
@@ -111,11 +110,19 @@ describe("auto-fill: re-running for a stored link (release day)", () => {
     expect(byService(body.link)["apple-music"]).toBe(appleUrl(NIGHT_DRIVE_ALBUM));
   });
 
-  it("does nothing for a link with nothing to look up", async () => {
+  it("does nothing for a link with nothing to look up, or when every catalogue is down", async () => {
     await setUp();
     await t!.createLink({ slug: "merch-only", title: "Merch", destinations: [{ url: "https://babbage.example/merch", label: "Merch" }] });
-    expect(await refillLink(t!.outro.links, t!.outro.autofill, "merch-only")).toEqual({ added: [], result: null });
+    expect(await refillLinkReport(t!.outro.links, t!.outro.autofill, "merch-only")).toEqual({ added: [], result: null });
     expect(fakes!.deezer.requests).toHaveLength(0);
+    await expect(refillLink(t!.outro.links, t!.outro.autofill, "no-such-link")).rejects.toMatchObject({ status: 404 });
+    // Every catalogue down: nothing added, nothing thrown, nothing changed.
+    for (const f of [fakes!.itunes, fakes!.deezer, fakes!.musicbrainz, fakes!.odesli]) f.behaviour = "down";
+    await t!.createLink({ slug: "down", title: "Night Drive", destinations: [{ url: deezerUrl(NIGHT_DRIVE_ALBUM) }] });
+    const report = await refillLinkReport(t!.outro.links, t!.outro.autofill, "down");
+    expect(report.added).toEqual([]);
+    expect(report.result!.partial).toBe(true);
+    expect(t!.outro.links.get("down").destinations.map((d) => d.url)).toEqual([deezerUrl(NIGHT_DRIVE_ALBUM)]);
   });
 });
 

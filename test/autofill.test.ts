@@ -241,5 +241,8 @@ describe("auto-fill API input", () => {
     const doc = await (await t!.req("/api/openapi.json")).json();
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/autofill", "/api/links/{slug}/autofill", "/api/links/{slug}/refill"]));
     expect(doc.paths["/api/autofill"].post.security).toEqual([{ bearer: [] }]);
+    expect(Object.keys(doc.paths["/api/autofill"].post.requestBody.content["application/json"].schema.properties)).toEqual(["query"]);
+    expect(Object.keys(doc.paths["/api/links/{slug}/autofill"].post.requestBody.content["application/json"].schema.properties))
+      .toEqual(expect.arrayContaining(["destinations", "title", "artist", "artworkUrl", "query"]));
   });
 });

@@ -4,10 +4,16 @@
  *   applyAutofill(links, slug, accepted)   adds the accepted destinations for services the link
  *                                          lacks and fills title/artist/artwork only where empty.
  *   refillLink(links, autofill, slug)      re-runs auto-fill for a stored link (its remembered UPC,
- *                                          ISRC or link, else its first streaming destination) and
- *                                          adds only high-confidence, unconflicted destinations for
- *                                          services it lacks. Never changes or removes a destination.
- *                                          Resolves to { added, result } (added: [] when nothing new).
+ *                                          ISRC or link, else its first streaming destination), fresh
+ *                                          from the catalogues, and adds only high-confidence,
+ *                                          unconflicted destinations for services it lacks. Never
+ *                                          changes or removes a destination. Resolves to the
+ *                                          destinations it added ([] when nothing new, or when every
+ *                                          catalogue failed: a catalogue never makes it throw). An
+ *                                          unknown slug throws the link service's 404 AppError.
+ *                                          `links` is createApp's LinkService, `autofill` its
+ *                                          AutofillService (createApp(...).autofill).
+ *   refillLinkReport(…)                    the same, resolving to { added, result } with the catalogues' report.
  */
 import { catalogEntry, detectService } from "../catalog";
 import { invalid } from "../errors";
@@ -117,7 +123,11 @@ export function refillQuery(autofill: AutofillService, link: Link): AutofillQuer
   return null;
 }
 
-export async function refillLink(links: LinkService, autofill: AutofillService, slug: string): Promise<{ added: Destination[]; result: AutofillResult | null }> {
+export async function refillLink(links: LinkService, autofill: AutofillService, slug: string): Promise<Destination[]> {
+  return (await refillLinkReport(links, autofill, slug)).added;
+}
+
+export async function refillLinkReport(links: LinkService, autofill: AutofillService, slug: string): Promise<{ added: Destination[]; result: AutofillResult | null }> {
   const query = refillQuery(autofill, links.get(slug));
   if (!query) return { added: [], result: null };
   const result = await autofill.lookup(query, { fresh: true });

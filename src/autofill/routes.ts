@@ -7,7 +7,7 @@ import type { TokenRepo } from "../api/tokens";
 import { DestinationInput, SlugParams, publicLink } from "../links/model";
 import type { LinkService } from "../links/service";
 import { SECURITY_HEADERS, securityHeadersPlugin } from "../plugins/security";
-import { applyAutofill, refillLink } from "./apply";
+import { applyAutofill, refillLinkReport } from "./apply";
 import { parseAutofillQuery } from "./query";
 import type { AutofillService } from "./service";
 
@@ -79,7 +79,7 @@ export const autofillRoutes = ({ envToken, tokens, links, autofill, clock, secur
           },
         })
         .post("/links/:slug/refill", async ({ params }) => {
-          const { added, result } = await refillLink(links, autofill, params.slug);
+          const { added, result } = await refillLinkReport(links, autofill, params.slug);
           return { link: publicLink(links.get(params.slug)), added, catalogues: result?.catalogues ?? [], partial: result?.partial ?? false };
         }, {
           params: SlugParams,
