@@ -39,6 +39,9 @@ interface Progress {
   failure?: { kind: FailureKind; message: string };
 }
 
+const ODESLI_FIRST = ["spotify", "apple-music", "deezer", "tidal", "youtube-music"];
+const odesliRank = (service: string) => (ODESLI_FIRST.includes(service) ? ODESLI_FIRST.indexOf(service) : ODESLI_FIRST.length);
+
 const NOT_ASKED: Record<CatalogueId, string> = {
   itunes: "has nothing to look up for this query",
   deezer: "has nothing to look up for this query",
@@ -72,10 +75,10 @@ export function autofillService({ config, db, clock = Date.now }: { config: Conf
       const p = progress.get(id)!;
       if (p.found || p.failure) return null;
       const sure = findings.filter((f) => f.via !== "search");
-      const links = [
-        ...(query.kind === "url" ? [{ service: query.service, url: query.value }] : []),
-        ...sure.flatMap((f) => f.links),
-      ];
+      const found = sure.flatMap((f) => f.links);
+      // Odesli gets one link per look-up (10 requests a minute): the pasted one, else one of the services it reads best.
+      if (id === "odesli") found.sort((x, y) => odesliRank(x.service) - odesliRank(y.service));
+      const links = [...(query.kind === "url" ? [{ service: query.service, url: query.value }] : []), ...found];
       const isrc = query.kind === "isrc" ? query.value : sure.find((f) => f.isrc)?.isrc;
       const upc = query.kind === "upc" ? query.value : sure.find((f) => f.upc)?.upc;
       const options: { key: string; run?: () => Promise<Finding | null> }[] = [];
@@ -117,8 +120,7 @@ export function autofillService({ config, db, clock = Date.now }: { config: Conf
         if (err instanceof CatalogueFailure) {
           p.failure = { kind: err.kind, message: err.message };
           log.info({ catalogue: id, kind: err.kind, reason: err.message }, "auto-fill: catalogue gave no answer");
-        }
-        else {
+        } else {
           // A catalogue changed its answer's shape: say so, keep the others.
           log.warn({ catalogue: id, err }, "auto-fill: unexpected answer");
           p.failure = { kind: "bad_answer", message: "answered something Outro could not read" };

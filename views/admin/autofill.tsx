@@ -19,7 +19,7 @@ export const AutofillBox = ({ slug, q, error }: { slug: string; q: string; error
       <span>Auto-fill: paste a link (Spotify, Apple Music, Deezer, YouTube Music, TIDAL …), a UPC or an ISRC</span>
       <input type="text" name="q" value={q} placeholder="https://open.spotify.com/album/… or 602445790982 or GBAYE0601498" maxlength={2048}
         aria-invalid={error ? "true" : undefined} aria-describedby={error ? "q-error" : undefined} />
-      <FieldError name="q" error={error} />
+      {error ? <FieldError name="q" error={error} /> : <small>Opens a page with the matches to tick; unsaved changes in the form below are not kept.</small>}
     </label>
     <button type="submit" class="secondary">Find on other services</button>
   </form>
