@@ -33,6 +33,9 @@ import { scheduleBackups } from "./ops/scheduled-backups";
 import { securityHeadersFor } from "./plugins/security";
 import { linkMonitor } from "./monitor/service";
 import { checkerUserAgent } from "./monitor/check-url";
+import { autofillService } from "./autofill/service";
+import { autofillRoutes } from "./autofill/routes";
+import { autofillAdminRoutes } from "./autofill/admin-routes";
 
 export interface AppDeps {
   config: Config;
@@ -52,6 +55,7 @@ export function createApp({ config, db, clock = Date.now }: AppDeps) {
   const audience = audienceOf({ db, timeZone: () => settings.get().timeZone, trustProxy: config.trustProxy });
   const recorder = trafficRecorder({ links, writer, tracking: metaTracking(settings, clock), clock, audience });
   const databaseAnswers = databasePing(db);
+  const autofill = autofillService({ config, db, clock });
 
   const backups = scheduleBackups({ dataDir: config.dataDir, intervalHours: config.backupIntervalHours, keep: config.backupKeep, clock });
   const securityHeaders = securityHeadersFor(config);
@@ -75,7 +79,7 @@ export function createApp({ config, db, clock = Date.now }: AppDeps) {
         mapJsonSchema: { zod: z.toJSONSchema },
         exclude: { paths: [/^\/(?!api\/)/, "/api/*"] },
         documentation: {
-          info: { title: "Outro API", version: "1.0.0", description: "Smart links and bio hubs: links, stats and the Conversions API delivery log." },
+          info: { title: "Outro API", version: "1.0.0", description: "Smart links and bio hubs: links, stats, auto-fill from public music catalogues and the Conversions API delivery log." },
           components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
         },
       }),
@@ -88,10 +92,12 @@ export function createApp({ config, db, clock = Date.now }: AppDeps) {
     })
     .use(assetRoutes)
     .use(apiRoutes({ envToken: config.apiToken, tokens, links, stats: linkStats(db, clock), clock, securityHeaders, monitor }))
+    .use(autofillRoutes({ envToken: config.apiToken, tokens, links, autofill, clock, securityHeaders }))
     .use(eventRoutes({ envToken: config.apiToken, tokens, log: deliveryLog(db), clock, headers: securityHeaders }))
     .use(mediaRoutes({ dataDir: config.dataDir }))
     .use(adminRoutes({ config, db, links, settings, tokens, clock, monitor }))
     .use(fanAdminRoutes({ config, db, links, settings, tokens, clock, fans }))
+    .use(autofillAdminRoutes({ config, db, links, settings, tokens, clock, autofill }))
     .use(metricsRoutes({ envToken: config.apiToken, tokens, clock, securityHeaders, traffic: writer.committed, delivery: deliveryLog(db), startedAt: clock(), backups: backups.status }))
     .use(statsRoutes({ config, db, links, settings, tokens, clock }));
 
@@ -100,6 +106,8 @@ export function createApp({ config, db, clock = Date.now }: AppDeps) {
     links,
     settings,
     fans,
+    /** Auto-fill: `lookup`/`find` ask the catalogues; see src/autofill/apply.ts for `refillLink(links, autofill, slug)`. */
+    autofill,
     webhooks,
     monitor,
     /** Commits queued writes, stops the write thread and lets in-flight CAPI requests record their answers; the caller closes the database. */
