@@ -31,15 +31,18 @@ import { statsRoutes } from "./stats/routes";
 import { metricsRoutes } from "./ops/metrics";
 import { scheduleBackups } from "./ops/scheduled-backups";
 import { securityHeadersFor } from "./plugins/security";
+import { startReleaseDay } from "./release/service";
 
 export interface AppDeps {
   config: Config;
   db: Database;
   clock?: () => number;
+  /** Auto-fill for one link, run again at its release moment (the auto-fill module provides it). */
+  refill?: (slug: string) => Promise<unknown>;
 }
 
 /** Builds the whole app from its dependencies; index.ts only listens, tests call this directly. */
-export function createApp({ config, db, clock = Date.now }: AppDeps) {
+export function createApp({ config, db, clock = Date.now, refill }: AppDeps) {
   const links = linkService(db, clock);
   const settings = settingsService(db, config);
   const tokens = tokenRepo(db);
@@ -50,6 +53,7 @@ export function createApp({ config, db, clock = Date.now }: AppDeps) {
   const audience = audienceOf({ db, timeZone: () => settings.get().timeZone, trustProxy: config.trustProxy });
   const recorder = trafficRecorder({ links, writer, tracking: metaTracking(settings, clock), clock, audience });
   const databaseAnswers = databasePing(db);
+  const releaseDay = startReleaseDay({ db, config, settings, links, clock, refill, webhooks });
 
   const backups = scheduleBackups({ dataDir: config.dataDir, intervalHours: config.backupIntervalHours, keep: config.backupKeep, clock });
   const securityHeaders = securityHeadersFor(config);
@@ -57,7 +61,7 @@ export function createApp({ config, db, clock = Date.now }: AppDeps) {
   const app = new Elysia()
     // The two hot paths come first: global plugins registered later add per-request work they do not need.
     .use(clickOutRoutes({ config, recorder }))
-    .use(pageRoutes({ config, links, recorder, fans, settings, onSignup: () => { sender.notify(); webhooks.notify(); } }))
+    .use(pageRoutes({ config, links, recorder, fans, settings, clock, releaseDay, onSignup: () => { sender.notify(); webhooks.notify(); } }))
     .use(unsubscribeRoutes(fans))
     .use(errorHandler)
     .use(html({ autoDetect: false }))
@@ -94,9 +98,11 @@ export function createApp({ config, db, clock = Date.now }: AppDeps) {
     settings,
     fans,
     webhooks,
+    releaseDay,
     /** Commits queued writes, stops the write thread and lets in-flight CAPI requests record their answers; the caller closes the database. */
     close: async () => {
       await backups.stop();
+      await releaseDay.stop();
       await writer.close();
       await sender.stop();
       await webhooks.stop();

@@ -70,6 +70,24 @@ export const ConfigSchema = z.object({
     .transform(Number)
     .refine((n) => n >= 1 && n <= 1000, "must be a whole number from 1 to 1000")
     .default(7),
+  SMTP_URL: z
+    .string()
+    .trim()
+    .refine((v) => {
+      try {
+        const u = new URL(v);
+        return (u.protocol === "smtp:" || u.protocol === "smtps:") && u.hostname !== "";
+      } catch {
+        return false;
+      }
+    }, "must look like smtp://user:pass@host:587 (or smtps:// for TLS from the start)")
+    .optional(),
+  SMTP_FROM: z
+    .string()
+    .trim()
+    .max(320)
+    .refine((v) => /^[^\r\n<>]*<[^\s@<>]+@[^\s@<>]+>$|^[^\s@<>]+@[^\s@<>]+$/.test(v), "must be an address, or a name and <address>")
+    .optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(", ")}`).default("info"),
 });
 
@@ -91,6 +109,9 @@ export type Config = {
   /** How many scheduled backups to keep. */
   backupKeep: number;
   logLevel: LogLevel;
+  /** Release-day mails go through this SMTP server (smtp[s]://user:pass@host:port); unset = no mail. */
+  smtpUrl?: string;
+  smtpFrom?: string;
 };
 
 export class ConfigError extends Error {}
@@ -108,9 +129,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? "environment");
-    throw new ConfigError(`${name}: ${issue.message} (got ${JSON.stringify(env[name] ?? "")})`);
+    // An SMTP URL carries a password: never echo it.
+    const got = name === "SMTP_URL" ? (env[name] ?? "").replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@") : env[name] ?? "";
+    throw new ConfigError(`${name}: ${issue.message} (got ${JSON.stringify(got)})`);
   }
   const c = parsed.data;
+  if (c.SMTP_URL && !c.SMTP_FROM) throw new ConfigError("SMTP_FROM: is required when SMTP_URL is set (the address release-day mails come from)");
   const dataDir = resolve(c.DATA_DIR);
   try {
     mkdirSync(dataDir, { recursive: true });
@@ -134,5 +158,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     backupIntervalHours: c.BACKUP_INTERVAL_HOURS,
     backupKeep: c.BACKUP_KEEP,
     logLevel: c.LOG_LEVEL,
+    smtpUrl: c.SMTP_URL,
+    smtpFrom: c.SMTP_FROM,
   };
 }

@@ -13,11 +13,17 @@ import { LinkFormPage, type ServiceInfo } from "../../views/admin/link-form";
 import type { Shell } from "../../views/admin/layout";
 import { SmartLinkPage } from "../../views/pages/smart-link";
 import { BioHubPage } from "../../views/pages/bio-hub";
+import { PreReleasePage } from "../../views/pages/pre-release";
+import { preReleaseProps } from "../release/page-props";
+import { isUpcoming } from "../release/schedule";
+import { timeLeftText } from "../release/moment";
 
 const serviceOf = (id: string | null): ServiceInfo | null => {
   const e = id ? catalogEntry(id) : undefined;
   return e ? { id: e.id, name: e.name, kind: e.kind } : null;
 };
+
+const TIME_ZONES: readonly string[] = ["UTC", ...Intl.supportedValuesOf("timeZone")];
 
 type Ctx = { set: { status?: number | string; headers: Record<string, string | number> }; request: Request };
 
@@ -41,7 +47,7 @@ export const linkRoutes = (kit: AdminKit) => {
     <LinkFormPage
       shell={shell} draft={draft} originalSlug={originalSlug} errors={errors} saved={saved} baseUrl={base(request)}
       releases={links.list().filter((l) => l.type === "release" && l.slug !== originalSlug).map((l) => ({ slug: l.slug, title: l.title }))}
-      standardEvents={STANDARD_EVENTS} serviceOf={serviceOf}
+      standardEvents={STANDARD_EVENTS} serviceOf={serviceOf} timeZones={TIME_ZONES}
     />
   );
 
@@ -54,8 +60,9 @@ export const linkRoutes = (kit: AdminKit) => {
     const originalSlug = existing?.slug ?? null;
     const action = text("action", 20);
     const blank = { url: "", label: "", service: null };
-    if (action === "add-dest" || action === "add-social" || action === "add-tour") {
+    if (action === "add-dest" || action === "add-social" || action === "add-tour" || action === "add-presave") {
       if (action === "add-dest") draft.dests.push(blank);
+      if (action === "add-presave" && type === "release") draft.presaves.push(blank);
       if (action === "add-social" && type === "bio") draft.socials.push(blank);
       if (action === "add-tour" && type === "bio") draft.tours.push({ date: "", city: "", venue: "", ticketUrl: "" });
       return form(shell, request, draft, originalSlug);
@@ -157,6 +164,7 @@ export const linkRoutes = (kit: AdminKit) => {
       if (!link) return notFound(shell, set, params.slug);
       // Rendered here rather than through the public route, so no view is recorded and drafts show too.
       const b = base(request);
+      if (isUpcoming(link, kit.clock())) return <PreReleasePage {...preReleaseProps(link, b, "", Bun.escapeHTML(timeLeftText(link.releaseAt! - kit.clock())))} />;
       return link.type === "bio"
         ? <BioHubPage {...bioHubProps(link, links.featuredFor(link), b, "")} />
         : <SmartLinkPage {...smartLinkProps(link, b, "")} />;

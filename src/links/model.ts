@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { isTimeZone } from "../stats/time-zone";
+import { isLocalDate, isLocalTime } from "../release/moment";
 
 /** Paths the app itself serves; a slug may never shadow them. */
 export const RESERVED_SLUGS = new Set([
@@ -61,6 +63,18 @@ export const EventName = z
 
 const nullable = <T extends z.ZodType>(t: T) => t.nullable().optional();
 
+/** The release moment as the artist means it: a local date and time in an IANA zone. */
+export const ReleaseDate = z.string().trim().refine(isLocalDate, "must be a real date written YYYY-MM-DD");
+export const ReleaseTime = z.string().trim().refine(isLocalTime, "must be a time HH:MM from 00:00 to 23:59");
+export const ReleaseTimeZone = z.string().trim().refine(isTimeZone, "must be an IANA time zone such as Europe/Berlin");
+
+/** A pre-save / pre-add page (distributor, Spotify Countdown Page, Apple Music pre-add), shown only before release. */
+export const PresaveInput = z.object({
+  url: HttpUrl,
+  label: oneLine(80).optional(),
+});
+const Presaves = z.array(PresaveInput).max(10, "at most 10 pre-save links");
+
 export const LinkCreate = z.object({
   slug: Slug,
   type: z.enum(["release", "bio"]).default("release"),
@@ -75,6 +89,11 @@ export const LinkCreate = z.object({
   extraPixelId: nullable(PixelId),
   accessToken: nullable(z.string().trim().min(10).max(512)),
   clickEventName: nullable(EventName),
+  releaseDate: nullable(ReleaseDate),
+  /** Defaults to 00:00 when a release date is given. */
+  releaseTime: nullable(ReleaseTime),
+  releaseTimeZone: nullable(ReleaseTimeZone),
+  presaves: Presaves.default([]),
 });
 export type LinkCreate = z.infer<typeof LinkCreate>;
 
@@ -85,6 +104,7 @@ export const LinkPatch = LinkCreate.partial().extend({
   bio: z.string().trim().max(1000).optional(),
   published: z.boolean().optional(),
   destinations: z.array(DestinationInput).max(50, "at most 50 destinations").optional(),
+  presaves: Presaves.optional(),
 });
 export type LinkPatch = z.infer<typeof LinkPatch>;
 
@@ -111,6 +131,15 @@ export interface Link {
   extraPixelId: string | null;
   accessToken: string | null;
   clickEventName: string | null;
+  /** The release moment as typed (local date, time, zone) and the UTC instant it is; null without one. */
+  releaseDate: string | null;
+  releaseTime: string | null;
+  releaseTimeZone: string | null;
+  releaseAt: number | null;
+  /** When the scheduler handled the moment (notifications queued); null before. */
+  releasedAt: number | null;
+  /** Pre-save links: click-out destinations shown only before the release. */
+  presaves: Destination[];
   createdAt: number;
   updatedAt: number;
   destinations: Destination[];
@@ -128,9 +157,11 @@ export interface TourDate {
 
 /** The link as the API shows it: secrets replaced by a flag. */
 export function publicLink(link: Link) {
-  const { accessToken, createdAt, updatedAt, ...rest } = link;
+  const { accessToken, createdAt, updatedAt, releaseAt, releasedAt, ...rest } = link;
   return {
     ...rest,
+    releaseAt: releaseAt === null ? null : new Date(releaseAt).toISOString(),
+    releasedAt: releasedAt === null ? null : new Date(releasedAt).toISOString(),
     hasAccessToken: accessToken !== null,
     createdAt: new Date(createdAt).toISOString(),
     updatedAt: new Date(updatedAt).toISOString(),

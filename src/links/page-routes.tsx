@@ -22,6 +22,11 @@ import { SignupForm as SignupFields } from "../fans/model";
 import type { SettingsService } from "../settings/service";
 import { SignupForm } from "../../views/components/signup-form";
 import { trafficKind } from "../clickout/traffic";
+import { PreReleasePage } from "../../views/pages/pre-release";
+import { preReleaseProps } from "../release/page-props";
+import { isUpcoming } from "../release/schedule";
+import { timeLeftText } from "../release/moment";
+import type { ReleaseDay } from "../release/service";
 
 const UNTRACKED_CSP = pageCsp(null);
 
@@ -33,7 +38,8 @@ const FORM_T = "__OUTRO_FORM_T__";
 const SIGNUP_MSG = "__OUTRO_SIGNUP_MSG__";
 const SIGNUP_EMAIL = "__OUTRO_SIGNUP_EMAIL__";
 const SIGNUP_NAME = "__OUTRO_SIGNUP_NAME__";
-const TOKENS = [CARRY, NONCE, VIEW, FORM_T, SIGNUP_MSG, SIGNUP_EMAIL, SIGNUP_NAME];
+const TIME_LEFT = "__OUTRO_TIME_LEFT__";
+const TOKENS = [CARRY, NONCE, VIEW, FORM_T, SIGNUP_MSG, SIGNUP_EMAIL, SIGNUP_NAME, TIME_LEFT];
 
 export interface PageDeps {
   config: Config;
@@ -43,6 +49,9 @@ export interface PageDeps {
   settings: SettingsService;
   /** A fan signed up: send its Meta events and webhook now. */
   onSignup?: () => void;
+  clock?: () => number;
+  /** Records a countdown-page signup as asking for the release-day note. */
+  releaseDay?: Pick<ReleaseDay, "askForNote">;
 }
 
 /** What the signup form shows on this view: a message, and what the fan typed when it must be fixed. */
@@ -53,7 +62,7 @@ interface SignupState {
 }
 
 /** Renders each link's page once per change, base URL and tracking plan; a view only fills in its own parts. */
-function pageCache(links: LinkService, fans: FanService, settings: SettingsService) {
+function pageCache(links: LinkService, fans: FanService, settings: SettingsService, clock: () => number) {
   const templates = new Map<string, Template>();
   let seen = -1;
   return (link: ResolvedLink, base: string, plan: PixelPlan | null): Template => {
@@ -61,8 +70,10 @@ function pageCache(links: LinkService, fans: FanService, settings: SettingsServi
       templates.clear();
       seen = links.version();
     }
-    const consentText = fans.signupEnabled(link.id) ? settings.get().signupConsentText : null;
-    const key = `${link.slug} ${base} ${plan ? JSON.stringify(plan) : ""} ${consentText ?? ""}`;
+    // Part of the key, so the page turns into the smart link at the release instant on its own.
+    const upcoming = isUpcoming(link, clock());
+    const consentText = fans.signupEnabled(link.id) || upcoming ? settings.get().signupConsentText : null;
+    const key = `${link.slug} ${base} ${plan ? JSON.stringify(plan) : ""} ${consentText ?? ""} ${upcoming ? "upcoming" : ""}`;
     let t = templates.get(key);
     if (!t) {
       const safeScripts = plan ? (
@@ -78,9 +89,12 @@ function pageCache(links: LinkService, fans: FanService, settings: SettingsServi
       ) : undefined;
       const safeSignup = consentText !== null ? (
         <SignupForm action={`/${link.slug}/subscribe`} consentText={consentText}
-          safeToken={FORM_T} safeMessage={SIGNUP_MSG} safeEmail={SIGNUP_EMAIL} safeName={SIGNUP_NAME} />
+          safeToken={FORM_T} safeMessage={SIGNUP_MSG} safeEmail={SIGNUP_EMAIL} safeName={SIGNUP_NAME}
+          {...(upcoming ? { heading: "Get a note on release day", buttonText: "Notify me" } : {})} />
       ) : undefined;
-      const html = link.type === "bio"
+      const html = upcoming
+        ? <PreReleasePage {...preReleaseProps(link, base, CARRY, TIME_LEFT)} safeScripts={safeScripts} safeSignup={safeSignup} />
+        : link.type === "bio"
         ? <BioHubPage {...bioHubProps(link, links.featuredFor(link), base, CARRY)} safeScripts={safeScripts} safeSignup={safeSignup} />
         : <SmartLinkPage {...smartLinkProps(link, base, CARRY)} safeScripts={safeScripts} safeSignup={safeSignup} />;
       t = compileTemplate(html as string, TOKENS);
@@ -94,8 +108,8 @@ function pageCache(links: LinkService, fans: FanService, settings: SettingsServi
 type Ctx = { request: Request; query: Record<string, string | undefined>; server: unknown; set: { status?: number | string; headers: Record<string, string | number> } };
 
 /** The public pages: a release smart link or a bio hub at /{slug}, and its fan signup. */
-export const pageRoutes = ({ config, links, recorder, fans, settings, onSignup }: PageDeps) => {
-  const template = pageCache(links, fans, settings);
+export const pageRoutes = ({ config, links, recorder, fans, settings, onSignup, clock = Date.now, releaseDay }: PageDeps) => {
+  const template = pageCache(links, fans, settings, clock);
   const pageHeaders = {
     ...securityHeadersFor(config),
     "content-type": "text/html; charset=utf-8",
@@ -118,6 +132,7 @@ export const pageRoutes = ({ config, links, recorder, fans, settings, onSignup }
       [SIGNUP_MSG]: Bun.escapeHTML(signup?.message ?? (query.signup === "ok" ? "Thanks — you're on the list." : "")),
       [SIGNUP_EMAIL]: Bun.escapeHTML(signup?.email ?? ""),
       [SIGNUP_NAME]: Bun.escapeHTML(signup?.name ?? ""),
+      [TIME_LEFT]: link.releaseAt !== null ? Bun.escapeHTML(timeLeftText(link.releaseAt - clock())) : "",
     };
     if (!view.plan) {
       set.headers["content-security-policy"] = UNTRACKED_CSP;
@@ -149,7 +164,9 @@ export const pageRoutes = ({ config, links, recorder, fans, settings, onSignup }
     .post("/:slug/subscribe", async ({ params, request, body, set, server }) => {
       Object.assign(set.headers, pageHeaders);
       const link = links.resolvePublished(params.slug);
-      if (!link || !fans.signupEnabled(link.id)) return notFound(set);
+      // A release with a date always has its notify-me form (also just after the moment, from a page opened before).
+      const dated = link !== null && link.type === "release" && link.releaseAt !== null;
+      if (!link || !(fans.signupEnabled(link.id) || dated)) return notFound(set);
       const form = SignupFields.parse(signupFields(body));
       const ua = request.headers.get("user-agent") ?? "";
       const referer = request.headers.get("referer");
@@ -162,6 +179,8 @@ export const pageRoutes = ({ config, links, recorder, fans, settings, onSignup }
         utm: utmFrom(Object.fromEntries(landing)),
         referrer: landing.get("ref"),
         human: trafficKind(request.method, request.headers, ua) === "human",
+        // Asked only while the moment is not handled yet; after it the fan is simply on the list.
+        ...(dated && releaseDay ? { alsoRecord: (fanId: number) => { releaseDay.askForNote(link.id, fanId, base); } } : {}),
       });
       if (outcome.ok) onSignup?.();
       if ((request.headers.get("accept") ?? "").includes("application/json")) {

@@ -19,6 +19,8 @@ export interface LinkFormProps {
   releases: { slug: string; title: string }[];
   standardEvents: readonly string[];
   serviceOf: (id: string | null) => ServiceInfo | null;
+  /** IANA zone names offered for the release time zone. */
+  timeZones?: readonly string[];
 }
 
 const ServiceTag = ({ info, url }: { info: ServiceInfo | null; url: string }) => (
@@ -74,6 +76,27 @@ const TourRowView = ({ i, row, errors }: { i: number; row: TourRow; errors: Reco
     </div>
     <RowTools prefix="tour" i={i} />
   </li>
+);
+
+/** A release link's date, time and zone, and the pre-save links shown until then. */
+const ReleaseDaySection = ({ draft, errors, serviceOf, timeZones }: { draft: LinkDraft; errors: Record<string, string>; serviceOf: LinkFormProps["serviceOf"]; timeZones: readonly string[] }) => (
+  <section>
+    <h2>Release day</h2>
+    <p class="muted">Before this moment the page shows a countdown, the pre-save links and a “notify me” signup; at the moment it turns into the smart link on its own and the fans who asked get a note.</p>
+    <div class="grid">
+      <Field label="Release date" name="releaseDate" value={draft.releaseDate} type="date" errors={errors} hint="leave empty for no countdown" />
+      <Field label="Time" name="releaseTime" value={draft.releaseTime} type="time" errors={errors} hint="00:00 when empty" />
+      <Field label="Time zone" name="releaseTimeZone" value={draft.releaseTimeZone} errors={errors} placeholder="Europe/Berlin" hint="an IANA zone, e.g. America/Los_Angeles" attrs={{ list: "time-zones" }} />
+    </div>
+    <datalist id="time-zones">{timeZones.map((z) => <option value={z} />)}</datalist>
+    <h3>Pre-save links</h3>
+    <p class="muted">Your distributor's pre-save page, a Spotify Countdown Page, an Apple Music pre-add … shown only before the release.</p>
+    <FieldError name="presaves" error={errors.presaves} />
+    <ol class="rows" data-rows="presave">
+      {draft.presaves.map((row, i) => <DestRowView prefix="presave" i={i} row={row} errors={errors} serviceOf={serviceOf} withLabel />)}
+    </ol>
+    <button type="submit" name="action" value="add-presave" class="secondary outline">Add a pre-save link</button>
+  </section>
 );
 
 export const EventSelect = ({ clickEvent, clickEventCustom, errors, standardEvents, defaultLabel }: { clickEvent: string; clickEventCustom: string; errors: Record<string, string>; standardEvents: readonly string[]; defaultLabel: string | null }) => (
@@ -181,6 +204,7 @@ export const LinkFormPage = (p: LinkFormProps) => {
           </ol>
           <button type="submit" name="action" value="add-dest" class="secondary outline">Add a link</button>
         </section>
+        {bio ? "" : <ReleaseDaySection draft={d} errors={p.errors} serviceOf={p.serviceOf} timeZones={p.timeZones ?? []} />}
         {bio ? (
           <>
             <section>

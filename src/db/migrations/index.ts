@@ -4,6 +4,7 @@ import admin from "./002-admin.sql" with { type: "text" };
 import outbox from "./003-outbox.sql" with { type: "text" };
 import analytics from "./004-analytics.sql" with { type: "text" };
 import fans from "./005-fans.sql" with { type: "text" };
+import release from "./008-release.sql" with { type: "text" };
 
 /** Numbered migrations; position + 1 is the schema version recorded in PRAGMA user_version. */
 export const migrations: readonly { name: string; sql: string }[] = [
@@ -12,4 +13,5 @@ export const migrations: readonly { name: string; sql: string }[] = [
   { name: "003-outbox", sql: outbox },
   { name: "004-analytics", sql: analytics },
   { name: "005-fans", sql: fans },
+  { name: "008-release", sql: release },
 ];
