@@ -134,7 +134,12 @@ describe("JSON API: links", () => {
     expect(res.status).toBe(200);
     const doc = await res.json();
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/links", "/api/links/{slug}", "/api/links/{slug}/stats"]));
-    expect(doc.paths["/api/links"].post.requestBody).toBeDefined();
+    // The bodies are described field by field, from the same zod schemas that validate them.
+    const create = doc.paths["/api/links"].post.requestBody.content["application/json"].schema;
+    expect(create.required).toEqual(expect.arrayContaining(["slug", "title"]));
+    expect(Object.keys(create.properties)).toEqual(expect.arrayContaining(["slug", "type", "title", "destinations", "pixelId", "clickEventName", "autoRoute"]));
+    expect(Object.keys(create.properties.destinations.items.properties)).toEqual(expect.arrayContaining(["url", "service", "label", "countryUrls", "hiddenIn"]));
+    expect(doc.paths["/api/links/{slug}"].patch.requestBody.content["application/json"].schema.properties.destinations).toBeDefined();
     expect((await t.req("/api/docs")).status).toBe(200);
   });
 });

@@ -12,6 +12,10 @@ export interface DestRow {
   label: string;
   /** Shown next to the URL: the service recognised from it. */
   service: string | null;
+  /** Per-country URLs as typed, one "DE https://…" per line. */
+  countries?: string;
+  /** Countries where it is hidden, as typed ("CN, RU"). */
+  hiddenIn?: string;
 }
 
 export interface TourRow {
@@ -37,6 +41,10 @@ export interface LinkDraft {
   clickEvent: string;
   clickEventCustom: string;
   emailSignup: boolean;
+  /** Fan routing (release links). */
+  autoRoute: boolean;
+  autoRouteDelayMs: string;
+  deviceOrder: boolean;
   /** Release day (release links): local date, time and IANA zone, and pre-save links. */
   releaseDate: string;
   releaseTime: string;
@@ -61,6 +69,7 @@ export function emptyDraft(type: "release" | "bio"): LinkDraft {
   return {
     slug: "", type, title: "", artist: "", bio: "", artworkUrl: "", published: true, featuredSlug: "", pixelId: "",
     hasAccessToken: false, clickEvent: "", clickEventCustom: "", emailSignup: false,
+    autoRoute: true, autoRouteDelayMs: "1500", deviceOrder: false,
     releaseDate: "", releaseTime: "", releaseTimeZone: "", presaves: [],
     dests: [{ url: "", label: "", service: null }, { url: "", label: "", service: null }, { url: "", label: "", service: null }],
     socials: type === "bio" ? [{ url: "", label: "", service: null }] : [],
@@ -75,15 +84,19 @@ export function eventChoice(name: string | null): { clickEvent: string; clickEve
 }
 
 export function draftFromLink(link: Link, tours: TourDate[], emailSignup: boolean): LinkDraft {
-  const rows = link.destinations.map((d) => ({ url: d.url, label: d.label ?? "", service: d.service, social: link.type === "bio" && isSocialDest(d) }));
+  const rows = link.destinations.map((d) => ({
+    url: d.url, label: d.label ?? "", service: d.service, social: link.type === "bio" && isSocialDest(d),
+    countries: Object.entries(d.countryUrls ?? {}).map(([cc, url]) => `${cc} ${url}`).join("\n"), hiddenIn: (d.hiddenIn ?? []).join(", "),
+  }));
   return {
     slug: link.slug, type: link.type, title: link.title, artist: link.artist, bio: link.bio, artworkUrl: link.artworkUrl ?? "",
     published: link.published, featuredSlug: link.featuredSlug ?? "", pixelId: link.pixelId ?? "",
     hasAccessToken: link.accessToken !== null, ...eventChoice(link.clickEventName), emailSignup,
+    autoRoute: link.autoRoute, autoRouteDelayMs: String(link.autoRouteDelayMs), deviceOrder: link.deviceOrder,
     releaseDate: link.releaseDate ?? "", releaseTime: link.releaseTime ?? "", releaseTimeZone: link.releaseTimeZone ?? "",
     presaves: link.presaves.map((p) => ({ url: p.url, label: p.label ?? "", service: p.service })),
     // A known service's label is its name, which the form does not repeat.
-    dests: rows.filter((r) => !r.social).map(({ url, label, service }) => ({ url, label: service && label === catalogEntry(service)?.name ? "" : label, service })),
+    dests: rows.filter((r) => !r.social).map(({ url, label, service, countries, hiddenIn }) => ({ url, label: service && label === catalogEntry(service)?.name ? "" : label, service, countries, hiddenIn })),
     socials: rows.filter((r) => r.social).map(({ url, service }) => ({ url, label: "", service })),
     tours: tours.map((t) => ({ date: t.date, city: t.city, venue: t.venue, ticketUrl: t.ticketUrl ?? "" })),
   };
@@ -107,12 +120,15 @@ const blankTour = (t: TourRow) => !t.date.trim() && !t.city.trim() && !t.venue.t
 
 export function draftFromForm(body: unknown, type: "release" | "bio", hasAccessToken: boolean): LinkDraft {
   const text = formText(body);
-  const dest = (field: (name: string) => string): DestRow => ({ url: field("url"), label: field("label"), service: detect(field("url")) });
+  const dest = (field: (name: string) => string): DestRow => ({
+    url: field("url"), label: field("label"), service: detect(field("url")), countries: field("countries"), hiddenIn: field("hiddenIn"),
+  });
   return {
     slug: text("slug", 200), type, title: text("title", 1000), artist: text("artist", 1000), bio: text("bio", 5000),
     artworkUrl: text("artworkUrl", 4096), published: text("published") === "on", featuredSlug: text("featuredSlug", 200),
     pixelId: text("pixelId", 200), hasAccessToken, clickEvent: text("clickEvent", 100), clickEventCustom: text("clickEventCustom", 200),
     emailSignup: text("emailSignup") === "on",
+    autoRoute: text("autoRoute") === "on", autoRouteDelayMs: text("autoRouteDelayMs", 20), deviceOrder: text("deviceOrder") === "on",
     releaseDate: text("releaseDate", 100), releaseTime: text("releaseTime", 100), releaseTimeZone: text("releaseTimeZone", 100),
     presaves: type === "release" ? rows(text, "presave", dest) : [],
     dests: rows(text, "dest", dest),
@@ -170,7 +186,13 @@ export function validateDraft(draft: LinkDraft, opts: { isNew: boolean; accessTo
     artworkUrl: draft.artworkUrl.trim() || null,
     published: draft.published,
     featuredSlug: draft.type === "bio" && draft.featuredSlug ? draft.featuredSlug : null,
-    destinations: [...dests, ...socials].map((d) => ({ url: d.url, ...(d.label.trim() ? { label: d.label } : {}) })),
+    destinations: [
+      ...dests.map((d, i) => ({ url: d.url, ...(d.label.trim() ? { label: d.label } : {}), ...countryRules(d, i, errors) })),
+      ...socials.map((d) => ({ url: d.url })),
+    ],
+    autoRoute: draft.autoRoute,
+    autoRouteDelayMs: delayMs(draft.autoRouteDelayMs, errors),
+    deviceOrder: draft.deviceOrder,
     pixelId: draft.pixelId.trim() || null,
     ...(opts.clearAccessToken ? { accessToken: null } : opts.accessToken.trim() ? { accessToken: opts.accessToken } : {}),
     clickEventName,
@@ -198,14 +220,46 @@ export function validateDraft(draft: LinkDraft, opts: { isNew: boolean; accessTo
   return { input: parsed.data, tours: tourOut, errors };
 }
 
+/** "DE https://…" lines (or "DE=https://…", comma separated) and "CN, RU" as the model takes them; bad lines are errors on the row. */
+function countryRules(d: DestRow, i: number, errors: Record<string, string>): { countryUrls?: Record<string, string>; hiddenIn?: string[] } {
+  const out: { countryUrls?: Record<string, string>; hiddenIn?: string[] } = {};
+  const lines = (d.countries ?? "").split(/[\n,]+/).map((l) => l.trim()).filter(Boolean);
+  if (lines.length) {
+    const urls: Record<string, string> = {};
+    for (const line of lines) {
+      const m = /^([A-Za-z]{2})\s*[=:\s]\s*(\S+)$/.exec(line);
+      if (!m) {
+        errors[`dest-${i}-countries`] ??= `“${line.slice(0, 60)}” is not “CC https://…” (a two-letter country code, then the URL)`;
+        continue;
+      }
+      urls[m[1]!.toUpperCase()] = m[2]!;
+    }
+    out.countryUrls = urls;
+  }
+  const hidden = (d.hiddenIn ?? "").split(/[\s,;]+/).filter(Boolean);
+  if (hidden.length) out.hiddenIn = hidden;
+  return out;
+}
+
+/** The auto-route delay as typed; an error names the field when it is not a whole number. */
+function delayMs(text: string, errors: Record<string, string>): number {
+  const t = text.trim();
+  if (t === "") return 1500;
+  if (!/^\d{1,6}$/.test(t)) {
+    errors.autoRouteDelayMs = "a whole number of milliseconds, 0 to 10000";
+    return 1500;
+  }
+  return Number(t);
+}
+
 /** Model field paths ("destinations.3.url") to form field names ("social-1-url"). */
 export function mapLinkErrors(fields: Record<string, string>, destCount: number): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [path, message] of Object.entries(fields)) {
-    const m = /^destinations\.(\d+)\.(\w+)$/.exec(path);
+    const m = /^destinations\.(\d+)\.(\w+)(?:\..*)?$/.exec(path);
     if (m) {
       const i = Number(m[1]);
-      const field = m[2] === "label" ? "label" : "url";
+      const field = m[2] === "label" ? "label" : m[2] === "countryUrls" ? "countries" : m[2] === "hiddenIn" ? "hiddenIn" : "url";
       out[i < destCount ? `dest-${i}-${field}` : `social-${i - destCount}-url`] ??= message;
     } else if (path === "destinations") out.dests ??= message;
     else if (/^presaves\.\d+\.(url|label)$/.test(path)) out[path.replace(/^presaves\.(\d+)\.(\w+)$/, "presave-$1-$2")] ??= message;

@@ -49,13 +49,14 @@ export const apiRoutes = ({ envToken, tokens, links, stats, clock, securityHeade
         .post("/links", ({ body, set }) => {
           set.status = 201;
           return publicLink(links.create(body));
-        }, { body: LinkCreate, detail: { summary: "Create a link", tags: ["links"] } })
+        }, { body: LinkCreate, parse: "json", detail: { summary: "Create a link", tags: ["links"] } })
         .get("/links", () => ({ links: links.list().map(publicLink) }), { detail: { summary: "List links", tags: ["links"] } })
         .get("/links/:slug", ({ params }) => publicLink(links.get(params.slug)), {
           params: SlugParams, detail: { summary: "One link", tags: ["links"] },
         })
         .patch("/links/:slug", ({ params, body }) => publicLink(links.update(params.slug, body)), {
-          params: SlugParams, body: LinkPatch, detail: { summary: "Change a link (destinations are replaced as a whole)", tags: ["links"] },
+          // parse: "json" also tells the OpenAPI document the body's media type (the size check above is a function parser).
+          params: SlugParams, body: LinkPatch, parse: "json", detail: { summary: "Change a link (destinations are replaced as a whole)", tags: ["links"] },
         })
         .delete("/links/:slug", ({ params, set }) => {
           links.remove(params.slug);

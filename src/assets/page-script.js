@@ -98,13 +98,35 @@
     yes.focus();
   }
 
+  // A returning fan: after the link's delay, leave for the service they picked last time exactly
+  // as a tap would (Pixel event and click-out with one event id), unless they ask for every service.
+  var auto = document.querySelector(".autoroute[data-auto-key]");
+  var autoTimer = null;
+  if (auto) {
+    var autoLink = document.querySelector('a.dest[data-key="' + auto.getAttribute("data-auto-key") + '"]');
+    if (autoLink) autoTimer = setTimeout(function () { autoTimer = null; leave(autoLink, "auto=1"); }, Number(auto.getAttribute("data-auto-delay")) || 0);
+    var all = auto.querySelector(".show-all");
+    if (all) all.addEventListener("click", function (e) {
+      e.preventDefault();
+      if (autoTimer) clearTimeout(autoTimer);
+      autoTimer = null;
+      auto.remove();
+    });
+  }
+
   document.addEventListener("click", function (e) {
     var a = e.target.closest && e.target.closest("a[data-key]");
     if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    if (autoTimer) { clearTimeout(autoTimer); autoTimer = null; }
+    leave(a, null);
+  });
+
+  function leave(a, extra) {
     var eventId = newEventId();
     var href = a.getAttribute("href");
+    if (extra) href += (href.indexOf("?") >= 0 ? "&" : "?") + extra;
     var target = href + (href.indexOf("?") >= 0 ? "&" : "?") + "eid=" + eventId;
-    e.preventDefault();
     fire(cfg.event, cfg.standard, {
       content_name: cfg.name,
       content_category: a.getAttribute("data-service") || a.getAttribute("data-key"),
@@ -123,5 +145,5 @@
       if (performance.now() - start > 300 || pixelState === "blocked") return go();
       setTimeout(wait, 15);
     })();
-  });
+  }
 })();

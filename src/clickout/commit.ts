@@ -12,8 +12,8 @@ export function batchCommitter(db: Database): BatchCommit {
   const hour = (ts: number) => Math.floor(ts / 3_600_000);
   const insertClick = db.query(
     `INSERT OR IGNORE INTO clicks (ts, link_id, dest_key, event_id, kind, device, referrer,
-       utm_source, utm_medium, utm_campaign, utm_content, utm_term, country, os, app, visitor)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)`);
+       utm_source, utm_medium, utm_campaign, utm_content, utm_term, country, os, app, visitor, route)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)`);
   const insertView = db.query(
     `INSERT OR IGNORE INTO page_views (ts, link_id, event_id, kind, device, referrer,
        utm_source, utm_medium, utm_campaign, utm_content, utm_term, country, os, app, visitor)
@@ -39,7 +39,7 @@ export function batchCommitter(db: Database): BatchCommit {
       }
       const [s, m, c, co, te] = r.utm;
       const args = [r.ts, r.linkId, r.destKey, r.eventId, r.kind, r.device, r.referrer, s, m, c, co, te, r.country ?? null, r.os ?? null, r.app ?? null, r.visitor ?? null] as const;
-      const res = r.t === "click" ? insertClick.run(...args) : insertView.run(...args);
+      const res = r.t === "click" ? insertClick.run(...args, r.route ?? null) : insertView.run(...args);
       // A repeated event id adds nothing: no second click, no second CAPI event.
       if (res.changes === 0) continue;
       inserted++;

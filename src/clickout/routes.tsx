@@ -10,6 +10,25 @@ import { MessagePage } from "../../views/pages/not-found";
 import { mapError } from "../plugins/errors";
 import { latency, timed } from "../ops/latency";
 import { log, requestId } from "../log";
+import { urlFor } from "../routing/personalise";
+import { rememberCookie } from "../routing/remembered";
+import { handoffFor } from "../routing/handoff";
+import { countryOf, proxyCountry } from "../stats/geo";
+import { catalogEntry } from "../catalog";
+import type { Destination } from "../links/model";
+import { pageCsp, SECURITY_HEADERS } from "../plugins/security";
+import { HandoffPage } from "../../views/pages/handoff";
+
+/** An iOS in-app browser's click-out: a page that opens the service's app, the stored URL as its fallback. */
+function handoffPage(appUrl: string, webUrl: string, dest: Destination, headers: Record<string, string>): Response {
+  const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64url");
+  const { location: _, ...rest } = headers;
+  const serviceName = (dest.service && catalogEntry(dest.service)?.name) || dest.label || dest.key;
+  return new Response(HandoffPage({ serviceName, appUrl, webUrl, nonce }) as string, {
+    status: 200,
+    headers: { ...rest, ...SECURITY_HEADERS, "content-type": "text/html; charset=utf-8", "content-security-policy": pageCsp(nonce) },
+  });
+}
 
 /**
  * GET /{slug}/go/{key}: record the click, then 302 to the stored URL. This is the hottest path,
@@ -25,8 +44,19 @@ export const clickOutRoutes = ({ config, recorder }: { config: Config; recorder:
       userAgent: request.headers.get("user-agent") ?? "",
     };
     try {
-      const dest = await recorder.recordClick(params.slug, params.key, request, query, client, () => baseUrl(request, config.publicUrl, config.trustProxy));
-      return timed(latency.clickout, started, new Response(null, { status: 302, headers: { location: dest.url, "cache-control": "no-store" } }));
+      const base = () => baseUrl(request, config.publicUrl, config.trustProxy);
+      const { dest, kind } = await recorder.recordClick(params.slug, params.key, request, query, client, base);
+      // Always a URL stored for the link: the default, or its override for the fan's country.
+      const url = dest.countryUrls ? urlFor(dest, (config.trustProxy && proxyCountry(request.headers)) || countryOf(client.ip)) : dest.url;
+      const headers: Record<string, string> = { location: url, "cache-control": "no-store" };
+      if (kind === "human") {
+        const remember = rememberCookie(dest.service, base().startsWith("https:"));
+        if (remember) headers["set-cookie"] = remember;
+        const handoff = handoffFor(client.userAgent, dest.service, url);
+        if (handoff.kind === "intent") headers.location = handoff.url;
+        if (handoff.kind === "scheme") return timed(latency.clickout, started, handoffPage(handoff.appUrl, url, dest, headers));
+      }
+      return timed(latency.clickout, started, new Response(null, { status: 302, headers }));
     } catch (err) {
       if (!(err instanceof WriteFailedError)) throw err;
       // Nothing unrecorded is answered with a redirect; the fan is asked to try again.

@@ -49,7 +49,7 @@ export const noTracking: Tracking = { plan: () => null, events: { forView: () =>
 function featuredDestination(hub: ResolvedLink, key: string, base: string, links?: LinkService): Destination | undefined {
   if (hub.type !== "bio" || key !== FEATURED_KEY || !links) return undefined;
   const featured = links.featuredFor(hub);
-  return featured ? { key, url: `${base}/${featured.slug}`, service: null, label: featured.title } : undefined;
+  return featured ? { key, url: `${base}/${featured.slug}`, service: null, label: featured.title, countryUrls: null, hiddenIn: null } : undefined;
 }
 
 type Query = Record<string, string | undefined>;
@@ -70,7 +70,7 @@ export function trafficRecorder(deps: { links: LinkService; writer: EventWriter;
     return { plan, identity, consented };
   };
 
-  const record = (t: "click" | "view", visit: Visit, utm: Utm, referrer: string | null): Promise<void> => {
+  const record = (t: "click" | "view", visit: Visit, utm: Utm, referrer: string | null, route?: "auto"): Promise<void> => {
     const rec: EventRecord = {
       t,
       ts: visit.ts,
@@ -81,6 +81,7 @@ export function trafficRecorder(deps: { links: LinkService; writer: EventWriter;
       device: deviceClass(visit.client.userAgent),
       referrer,
       utm,
+      ...(route ? { route } : {}),
       // Analytics dimensions only for fans: bots and prefetches are counted apart, by kind alone.
       ...(visit.kind === "human" ? audience(visit.request, visit.client, visit.ts) : NO_AUDIENCE),
       // Only fans are forwarded to Meta; bots, previews, HEAD and prefetches are only counted.
@@ -121,7 +122,7 @@ export function trafficRecorder(deps: { links: LinkService; writer: EventWriter;
     },
 
     /** Records a click-out and answers the stored destination, only after the click is committed. */
-    async recordClick(slug: string, key: string, request: Request, query: Query, client: ClientInfo, baseOf: () => string): Promise<Destination> {
+    async recordClick(slug: string, key: string, request: Request, query: Query, client: ClientInfo, baseOf: () => string): Promise<{ dest: Destination; kind: TrafficKind }> {
       const link = links.resolvePublished(slug);
       const dest = link && (link.byKey.get(key) ?? featuredDestination(link, key, baseOf(), links));
       if (!link || !dest) throw notFound("No such link or destination");
@@ -140,8 +141,8 @@ export function trafficRecorder(deps: { links: LinkService; writer: EventWriter;
         ...(kind === "human" ? trackingFor(link, request, undefined, ts, false, false) : { plan: null, identity: null, consented: false }),
       };
       const ref = typeof query.ref === "string" && query.ref !== "" ? query.ref.slice(0, 200) : null;
-      await record("click", visit, utmFrom(query), ref);
-      return dest;
+      await record("click", visit, utmFrom(query), ref, query.auto === "1" ? "auto" : undefined);
+      return { dest, kind };
     },
   };
 }

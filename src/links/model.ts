@@ -41,10 +41,18 @@ export const ImageRef = z
 const oneLine = (max: number) =>
   z.string().trim().max(max, `at most ${max} characters`).refine((v) => !/[\u0000-\u001f]/.test(v), "must be one line");
 
+/** An ISO 3166-1 alpha-2 country code, as the country database and CF-IPCountry give it. */
+export const CountryCode = z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, "must be a two-letter country code like DE");
+
 export const DestinationInput = z.object({
   url: HttpUrl,
   service: z.string().trim().max(40).optional(),
   label: oneLine(80).optional(),
+  /** A different stored URL for fans in these countries (e.g. a regional store). */
+  countryUrls: z.record(z.string().regex(/^[A-Z]{2}$/, "must be a two-letter country code like DE"), HttpUrl)
+    .refine((r) => Object.keys(r).length <= 250, "at most 250 countries").optional(),
+  /** Countries where the service is not available: the button is not shown there. */
+  hiddenIn: z.array(CountryCode).max(250, "at most 250 countries").optional(),
 });
 
 export const PixelId = z.string().trim().regex(/^\d{5,20}$/, "must be the numeric pixel id");
@@ -89,6 +97,11 @@ export const LinkCreate = z.object({
   extraPixelId: nullable(PixelId),
   accessToken: nullable(z.string().trim().min(10).max(512)),
   clickEventName: nullable(EventName),
+  /** Route a returning fan to the service they picked last time (release links). */
+  autoRoute: z.boolean().default(true),
+  autoRouteDelayMs: z.number().int("a whole number of milliseconds").min(0, "at least 0").max(10_000, "at most 10000 (10 s)").default(1500),
+  /** Put the fan's platform's own service first (Apple Music on iOS and macOS, YouTube Music on Android). */
+  deviceOrder: z.boolean().default(false),
   releaseDate: nullable(ReleaseDate),
   /** Defaults to 00:00 when a release date is given. */
   releaseTime: nullable(ReleaseTime),
@@ -104,6 +117,9 @@ export const LinkPatch = LinkCreate.partial().extend({
   bio: z.string().trim().max(1000).optional(),
   published: z.boolean().optional(),
   destinations: z.array(DestinationInput).max(50, "at most 50 destinations").optional(),
+  autoRoute: z.boolean().optional(),
+  autoRouteDelayMs: z.number().int("a whole number of milliseconds").min(0, "at least 0").max(10_000, "at most 10000 (10 s)").optional(),
+  deviceOrder: z.boolean().optional(),
   presaves: Presaves.optional(),
 });
 export type LinkPatch = z.infer<typeof LinkPatch>;
@@ -115,6 +131,10 @@ export interface Destination {
   url: string;
   service: string | null;
   label: string | null;
+  /** Country code → URL for fans there; null when the destination has none. */
+  countryUrls: Record<string, string> | null;
+  /** Country codes where the button is hidden; null when none. */
+  hiddenIn: string[] | null;
 }
 
 export interface Link {
@@ -131,6 +151,9 @@ export interface Link {
   extraPixelId: string | null;
   accessToken: string | null;
   clickEventName: string | null;
+  autoRoute: boolean;
+  autoRouteDelayMs: number;
+  deviceOrder: boolean;
   /** The release moment as typed (local date, time, zone) and the UTC instant it is; null without one. */
   releaseDate: string | null;
   releaseTime: string | null;
@@ -157,9 +180,11 @@ export interface TourDate {
 
 /** The link as the API shows it: secrets replaced by a flag. */
 export function publicLink(link: Link) {
-  const { accessToken, createdAt, updatedAt, releaseAt, releasedAt, ...rest } = link;
+  const { accessToken, createdAt, updatedAt, releaseAt, releasedAt, presaves, ...rest } = link;
   return {
     ...rest,
+    // Country rules are for destinations; a pre-save link has none.
+    presaves: presaves.map(({ countryUrls: _c, hiddenIn: _h, ...p }) => p),
     releaseAt: releaseAt === null ? null : new Date(releaseAt).toISOString(),
     releasedAt: releasedAt === null ? null : new Date(releasedAt).toISOString(),
     hasAccessToken: accessToken !== null,

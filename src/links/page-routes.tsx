@@ -22,6 +22,13 @@ import { SignupForm as SignupFields } from "../fans/model";
 import type { SettingsService } from "../settings/service";
 import { SignupForm } from "../../views/components/signup-form";
 import { trafficKind } from "../clickout/traffic";
+import { agentInfo } from "../stats/agent";
+import { countryOf, proxyCountry } from "../stats/geo";
+import { destinationsFor, hasCountryRules, variantKey, type Viewer } from "../routing/personalise";
+import { rememberedService } from "../routing/remembered";
+import { inAppBrowser } from "../routing/handoff";
+import { AutoRoute, OpenInBrowserHint } from "../../views/components/fan-routing";
+import { catalogEntry } from "../catalog";
 import { PreReleasePage } from "../../views/pages/pre-release";
 import { preReleaseProps } from "../release/page-props";
 import { isUpcoming } from "../release/schedule";
@@ -38,8 +45,12 @@ const FORM_T = "__OUTRO_FORM_T__";
 const SIGNUP_MSG = "__OUTRO_SIGNUP_MSG__";
 const SIGNUP_EMAIL = "__OUTRO_SIGNUP_EMAIL__";
 const SIGNUP_NAME = "__OUTRO_SIGNUP_NAME__";
+const NOTICE = "__OUTRO_NOTICE__";
 const TIME_LEFT = "__OUTRO_TIME_LEFT__";
-const TOKENS = [CARRY, NONCE, VIEW, FORM_T, SIGNUP_MSG, SIGNUP_EMAIL, SIGNUP_NAME, TIME_LEFT];
+const TOKENS = [CARRY, NONCE, VIEW, FORM_T, SIGNUP_MSG, SIGNUP_EMAIL, SIGNUP_NAME, NOTICE, TIME_LEFT];
+
+/** In-app browsers' display names, for the "open in browser" hint. */
+const APP_NAMES: Record<string, string> = { tiktok: "TikTok", wechat: "WeChat" };
 
 export interface PageDeps {
   config: Config;
@@ -65,7 +76,8 @@ interface SignupState {
 function pageCache(links: LinkService, fans: FanService, settings: SettingsService, clock: () => number) {
   const templates = new Map<string, Template>();
   let seen = -1;
-  return (link: ResolvedLink, base: string, plan: PixelPlan | null): Template => {
+  /** `shown` is the link as this viewer sees it (country and device rules applied); `variant` names that view. */
+  return (link: ResolvedLink, base: string, plan: PixelPlan | null, shown: ResolvedLink = link, variant = ""): Template => {
     if (seen !== links.version()) {
       templates.clear();
       seen = links.version();
@@ -73,7 +85,7 @@ function pageCache(links: LinkService, fans: FanService, settings: SettingsServi
     // Part of the key, so the page turns into the smart link at the release instant on its own.
     const upcoming = isUpcoming(link, clock());
     const consentText = fans.signupEnabled(link.id) || upcoming ? settings.get().signupConsentText : null;
-    const key = `${link.slug} ${base} ${plan ? JSON.stringify(plan) : ""} ${consentText ?? ""} ${upcoming ? "upcoming" : ""}`;
+    const key = `${link.slug} ${base} ${plan ? JSON.stringify(plan) : ""} ${consentText ?? ""} ${variant} ${upcoming ? "upcoming" : ""}`;
     let t = templates.get(key);
     if (!t) {
       const safeScripts = plan ? (
@@ -95,8 +107,8 @@ function pageCache(links: LinkService, fans: FanService, settings: SettingsServi
       const html = upcoming
         ? <PreReleasePage {...preReleaseProps(link, base, CARRY, TIME_LEFT)} safeScripts={safeScripts} safeSignup={safeSignup} />
         : link.type === "bio"
-        ? <BioHubPage {...bioHubProps(link, links.featuredFor(link), base, CARRY)} safeScripts={safeScripts} safeSignup={safeSignup} />
-        : <SmartLinkPage {...smartLinkProps(link, base, CARRY)} safeScripts={safeScripts} safeSignup={safeSignup} />;
+        ? <BioHubPage {...bioHubProps(shown, links.featuredFor(link), base, CARRY)} safeScripts={safeScripts} safeSignup={safeSignup} safeNotice={NOTICE} />
+        : <SmartLinkPage {...smartLinkProps(shown, base, CARRY)} safeScripts={safeScripts} safeSignup={safeSignup} safeNotice={NOTICE} />;
       t = compileTemplate(html as string, TOKENS);
       if (templates.size >= 1000) templates.clear();
       templates.set(key, t);
@@ -124,8 +136,17 @@ export const pageRoutes = ({ config, links, recorder, fans, settings, onSignup, 
     const ref = referrerHost(request.headers.get("referer"), new URL(base).host);
     const url = new URL(request.url);
     const view = await recorder.recordView(link, request, query, client, `${base}${url.pathname}${url.search}`, ref);
+    const carry = carryQuery(utmFrom(query), ref);
+    // Country and platform are read only for links whose rules depend on them.
+    const viewer: Viewer = {
+      country: hasCountryRules(link) ? (config.trustProxy && proxyCountry(request.headers)) || countryOf(client.ip) : null,
+      os: link.deviceOrder ? agentInfo(client.userAgent).os : null,
+    };
+    const variant = variantKey(link, viewer);
+    const shown: ResolvedLink = variant ? { ...link, destinations: destinationsFor(link, viewer) } : link;
     const values: Record<string, string> = {
-      [CARRY]: Bun.escapeHTML(carryQuery(utmFrom(query), ref)),
+      [NOTICE]: notice(link, shown, request, query, client.userAgent, carry, view.plan !== null),
+      [CARRY]: Bun.escapeHTML(carry),
       [NONCE]: "",
       [VIEW]: view.eventId,
       [FORM_T]: fans.formToken(),
@@ -136,12 +157,12 @@ export const pageRoutes = ({ config, links, recorder, fans, settings, onSignup, 
     };
     if (!view.plan) {
       set.headers["content-security-policy"] = UNTRACKED_CSP;
-      return fillTemplate(template(link, base, null), values);
+      return fillTemplate(template(link, base, null, shown, variant), values);
     }
     values[NONCE] = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64url");
     set.headers["content-security-policy"] = pageCsp(values[NONCE]);
     if (view.cookies.length) set.headers["set-cookie"] = view.cookies as unknown as string;
-    return fillTemplate(template(link, base, view.plan), values);
+    return fillTemplate(template(link, base, view.plan, shown, variant), values);
   };
 
   const notFound = (set: Ctx["set"]) => {
@@ -197,6 +218,34 @@ export const pageRoutes = ({ config, links, recorder, fans, settings, onSignup, 
       return render(link, { request, server, set, query: {} }, { message: outcome.message, email: form.email.slice(0, 254), name: form.name.slice(0, 100) });
     });
 };
+
+/**
+ * This view's notice above the buttons: for a returning fan on a release link, the auto-route to
+ * the service they picked last time (never for bots, prefetches or HEAD, never with ?choose=1);
+ * in a webview that cannot open apps, how to get out of it.
+ */
+function notice(link: ResolvedLink, shown: ResolvedLink, request: Request, query: Record<string, string | undefined>, ua: string, carry: string, scripted: boolean): string {
+  const inApp = inAppBrowser(ua);
+  const hint = inApp?.kind === "browser" ? (OpenInBrowserHint({ appName: APP_NAMES[inApp.app] ?? inApp.app }) as string) : "";
+  if (link.type !== "release" || !link.autoRoute || query.choose === "1") return hint;
+  const service = rememberedService(request.headers.get("cookie"));
+  const dest = service && shown.destinations.find((d) => d.service === service);
+  if (!dest || trafficKind(request.method, request.headers, ua) !== "human") return hint;
+  const href = `/${link.slug}/go/${dest.key}${carry}${carry ? "&" : "?"}auto=1`;
+  return hint + (AutoRoute({
+    destKey: dest.key, serviceName: catalogEntry(dest.service!)?.name ?? dest.key, delayMs: link.autoRouteDelayMs,
+    chooseHref: `/${link.slug}?${chooseQuery(query)}`,
+    fallbackHref: href, scripted,
+  }) as string);
+}
+
+/** The landing query (campaign, fbclid …) kept, plus choose=1. */
+function chooseQuery(query: Record<string, string | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (typeof v === "string" && k !== "choose") q.set(k, v.slice(0, 500));
+  q.set("choose", "1");
+  return q.toString();
+}
 
 const SIGNUP_FIELD_LIMITS: [string, number][] = [["email", 320], ["name", 200], ["consent", 10], ["website", 500], ["t", 200]];
 

@@ -5,7 +5,7 @@ import { linkRepo } from "./repo";
 import type { Destination, Link, LinkCreate, LinkPatch } from "./model";
 import { resolveRelease } from "../release/schedule";
 
-type DestinationInput = { url: string; service?: string; label?: string };
+type DestinationInput = { url: string; service?: string; label?: string; countryUrls?: Record<string, string>; hiddenIn?: string[] };
 
 function slugify(text: string): string {
   return text.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-").slice(0, 32).replace(/^-+|-+$/g, "");
@@ -32,7 +32,9 @@ export function resolveDestinations(inputs: DestinationInput[]): Destination[] {
     let key = base;
     for (let n = 2; used.has(key); n++) key = `${base}-${n}`;
     used.add(key);
-    return { key, url: d.url, service, label: label ?? (service ? null : new URL(d.url).hostname.replace(/^www\./, "")) };
+    const countryUrls = d.countryUrls && Object.keys(d.countryUrls).length ? d.countryUrls : null;
+    const hiddenIn = d.hiddenIn?.length ? [...new Set(d.hiddenIn)].sort() : null;
+    return { key, url: d.url, service, label: label ?? (service ? null : new URL(d.url).hostname.replace(/^www\./, "")), countryUrls, hiddenIn };
   });
   if (Object.keys(fields).length) throw invalid("Some destinations are not valid", fields);
   return out;
@@ -67,6 +69,7 @@ export function linkService(db: Database, clock: () => number = Date.now) {
       artworkUrl: input.artworkUrl ?? null, published: input.published, featuredSlug: input.featuredSlug ?? null,
       pixelId: input.pixelId ?? null, extraPixelId: input.extraPixelId ?? null,
       accessToken: input.accessToken ?? null, clickEventName: input.clickEventName ?? null,
+      autoRoute: input.autoRoute, autoRouteDelayMs: input.autoRouteDelayMs, deviceOrder: input.deviceOrder,
       destinations,
       ...resolveRelease(input, null, input.type, destinations, clock()),
     };
@@ -97,6 +100,9 @@ export function linkService(db: Database, clock: () => number = Date.now) {
       extraPixelId: pick("extraPixelId", patch.extraPixelId),
       accessToken: pick("accessToken", patch.accessToken),
       clickEventName: pick("clickEventName", patch.clickEventName),
+      autoRoute: pick("autoRoute", patch.autoRoute),
+      autoRouteDelayMs: pick("autoRouteDelayMs", patch.autoRouteDelayMs),
+      deviceOrder: pick("deviceOrder", patch.deviceOrder),
       destinations,
       ...resolveRelease(patch, current, patch.type ?? current.type, destinations, clock()),
     };

@@ -44,7 +44,7 @@ export function releaseRepo(db: Database) {
     /** The release fields of a link, for hydrating it. */
     of(linkId: number): ReleaseFields {
       const row = scheduleOf.get({ linkId });
-      const presaves = presavesOf.all({ linkId }) as Destination[];
+      const presaves: Destination[] = presavesOf.all({ linkId }).map((p) => ({ ...p, countryUrls: null, hiddenIn: null }));
       if (!row) return { ...NONE, presaves };
       const { refilledAt: _, ...fields } = row;
       return { ...fields, presaves };

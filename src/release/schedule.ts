@@ -33,7 +33,7 @@ export function resolvePresaves(inputs: { url: string; label?: string }[], desti
     let key = base;
     for (let n = 2; used.has(key); n++) key = `${base}-${n}`;
     used.add(key);
-    return { key, url: p.url, service, label };
+    return { key, url: p.url, service, label, countryUrls: null, hiddenIn: null };
   });
 }
 

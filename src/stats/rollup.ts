@@ -7,13 +7,13 @@ const DAY = 24 * HOUR;
 const QUARTER = 900_000;
 
 /** Dimensions the job keeps per (link, hour, metric); "service" only for click-outs, "link" only for the instance. */
-export const DIMENSIONS = ["utm_source", "utm_medium", "utm_campaign", "referrer", "app", "country", "device", "os", "service", "link"] as const;
+export const DIMENSIONS = ["utm_source", "utm_medium", "utm_campaign", "referrer", "app", "country", "device", "os", "service", "route", "link"] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
 type RawRow = {
   id: number; ts: number; link_id: number; dest_key: string; kind: string; device: string; referrer: string | null;
   utm_source: string | null; utm_medium: string | null; utm_campaign: string | null;
-  country: string | null; os: string | null; app: string | null; visitor: number | null;
+  country: string | null; os: string | null; app: string | null; visitor: number | null; route: string | null;
 };
 
 const COLUMNS = "id, ts, link_id, kind, device, referrer, utm_source, utm_medium, utm_campaign, country, os, app, visitor";
@@ -29,8 +29,8 @@ export function rollupJob(db: Database, opts: { batch?: number } = {}) {
   const batch = opts.batch ?? 500;
   const progress = db.query<{ last_id: number }, [string]>("SELECT last_id FROM rollup_progress WHERE source = ?1");
   const advance = db.query<null, [string, number]>("UPDATE rollup_progress SET last_id = ?2 WHERE source = ?1");
-  const clickRows = db.query<RawRow, [number, number]>(`SELECT ${COLUMNS}, dest_key FROM clicks WHERE id > ?1 ORDER BY id LIMIT ?2`);
-  const viewRows = db.query<RawRow, [number, number]>(`SELECT ${COLUMNS}, '' AS dest_key FROM page_views WHERE id > ?1 ORDER BY id LIMIT ?2`);
+  const clickRows = db.query<RawRow, [number, number]>(`SELECT ${COLUMNS}, dest_key, route FROM clicks WHERE id > ?1 ORDER BY id LIMIT ?2`);
+  const viewRows = db.query<RawRow, [number, number]>(`SELECT ${COLUMNS}, '' AS dest_key, NULL AS route FROM page_views WHERE id > ?1 ORDER BY id LIMIT ?2`);
   const serviceOf = db.query<{ service: string | null }, [number, string]>("SELECT service FROM destinations WHERE link_id = ?1 AND key = ?2");
   const bumpHour = db.query<null, [number, number, string, string, string, number]>(
     `INSERT INTO rollup_dims (link_id, hour, metric, dim, value, n) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -90,6 +90,8 @@ export function rollupJob(db: Database, opts: { batch?: number } = {}) {
           services.set(sk, service);
         }
         add(r.link_id, "service", service);
+        // Auto-routed returning fans apart from taps, so an artist sees what the routing did.
+        add(r.link_id, "route", r.route ?? "");
       }
       if (r.visitor !== null) {
         // A fan counts once per link and day, and once for the whole instance.

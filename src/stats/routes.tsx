@@ -82,6 +82,11 @@ export function statsRoutes(deps: StatsDeps) {
       id: "services", title: "Service", none: "(other links)", clicksOnly: true,
       rows: services.map((x) => ({ value: x.service, views: 0, clicks: x.clicks, ctr: s.clicks ? x.clicks / s.clicks : 0 })),
     });
+    const routes = "routes" in s ? s.routes ?? [] : [];
+    tables.push({
+      id: "routes", title: "Tap or auto-route", none: "(tap)", clicksOnly: true,
+      rows: routes.map((x) => ({ value: x.route === "auto" ? "auto-route (returning fan)" : "tap", views: 0, clicks: x.clicks, ctr: s.clicks ? x.clicks / s.clicks : 0 })),
+    });
     if (dims) for (const t of DIMENSION_TABLES) tables.push({ id: t.id, title: t.title, none: t.none, rows: dims[t.id] });
     return tables;
   };

@@ -145,9 +145,11 @@ export function statsService(db: Database, clock: () => number = Date.now) {
     const out = {} as Record<DimensionId, DimensionRow[]>;
     for (const t of DIMENSION_TABLES) out[t.id] = table(dimensionRows(linkId, plan, t.dim));
     const services = table(dimensionRows(linkId, plan, "service")).map((s) => ({ service: s.value, clicks: s.clicks }));
+    // Click-outs by how they happened: a fan's tap, or the page routing a returning fan ("auto").
+    const routes = table(dimensionRows(linkId, plan, "route")).map((r) => ({ route: r.value || "tap", clicks: r.clicks }));
     const excludedByKind: Record<string, { views: number; clicks: number }> = {};
     for (const row of table(dimensionRows(linkId, plan, "excluded"))) excludedByKind[row.value ?? "other"] = { views: row.views, clicks: row.clicks };
-    return { dimensions: out, services, excludedByKind };
+    return { dimensions: out, services, routes, excludedByKind };
   };
 
   /** Rows of one rollup dim per local day of the range: the daily tier in its own zone, else hours folded into days. */

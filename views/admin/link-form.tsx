@@ -60,6 +60,17 @@ const DestRowView = ({ prefix, i, row, errors, serviceOf, withLabel }: { prefix:
       <Field label="URL" name={`${prefix}-${i}-url`} value={row.url} type="url" inputmode="url" placeholder="https://open.spotify.com/…" errors={errors} attrs={{ "data-detect": "" }} />
       {withLabel ? <Field label="Label (for other links)" name={`${prefix}-${i}-label`} value={row.label} placeholder="optional, e.g. Merch" errors={errors} /> : ""}
     </div>
+    {withLabel ? (
+      <details class="country-rules" open={Boolean(row.countries || row.hiddenIn || errors[`${prefix}-${i}-countries`] || errors[`${prefix}-${i}-hiddenIn`])}>
+        <summary>By country</summary>
+        <label>
+          <span>Other URL in some countries (one per line: country code, then the URL)</span>
+          <textarea name={`${prefix}-${i}-countries`} rows="2" placeholder="DE https://…" aria-invalid={errors[`${prefix}-${i}-countries`] ? "true" : undefined} safe>{row.countries ?? ""}</textarea>
+          <FieldError name={`${prefix}-${i}-countries`} error={errors[`${prefix}-${i}-countries`]} />
+        </label>
+        <Field label="Hide in these countries" name={`${prefix}-${i}-hiddenIn`} value={row.hiddenIn ?? ""} placeholder="e.g. CN, RU" errors={errors} hint="Two-letter codes, where the service is not available." />
+      </details>
+    ) : ""}
     <RowTools prefix={prefix} i={i} />
   </li>
 );
@@ -230,6 +241,14 @@ export const LinkFormPage = (p: LinkFormProps) => {
             </section>
           </>
         ) : ""}
+        {bio ? "" : (
+          <section>
+            <h2>Fan routing</h2>
+            <Checkbox label="Send returning fans to the service they picked last time (they can still choose another)" name="autoRoute" checked={d.autoRoute} />
+            <Field label="Delay before routing (milliseconds)" name="autoRouteDelayMs" value={d.autoRouteDelayMs} inputmode="numeric" errors={p.errors} hint="0 to 10000; the page shows “Show all services” meanwhile." maxlength={6} />
+            <Checkbox label="Put the fan's platform's own service first (Apple Music on iPhone and Mac, YouTube Music on Android)" name="deviceOrder" checked={d.deviceOrder} />
+          </section>
+        )}
         <details open={Boolean(p.errors.pixelId || p.errors.accessToken || p.errors.clickEvent || p.errors.clickEventCustom || p.errors.clickEventName)}>
           <summary>Tracking for this link</summary>
           <p class="muted">Leave empty to use the instance settings.</p>

@@ -21,6 +21,8 @@ export interface BioHubProps {
   safeScripts?: JSX.Element;
   /** The fan signup form, when the link has one (trusted markup). */
   safeSignup?: JSX.Element;
+  /** Per-view notice (an in-app browser hint; trusted markup). */
+  safeNotice?: string;
 }
 
 export interface TourView {
@@ -29,7 +31,7 @@ export interface TourView {
   ticketUrl: string | null;
 }
 
-export const BioHubPage = ({ meta, name, bio, avatarUrl, featured, links, socials, tours = [], safeScripts, safeSignup }: BioHubProps) => (
+export const BioHubPage = ({ meta, name, bio, avatarUrl, featured, links, socials, tours = [], safeScripts, safeSignup, safeNotice }: BioHubProps) => (
   <Layout meta={meta} bodyClass="bio">
     <main class="card">
       <header class="hub-head">
@@ -41,6 +43,7 @@ export const BioHubPage = ({ meta, name, bio, avatarUrl, featured, links, social
         <h1 safe>{name}</h1>
         {bio ? <p class="bio-text" safe>{bio}</p> : ""}
       </header>
+      {safeNotice ?? ""}
       {featured ? (
         <section class="featured" aria-label="Latest release">
           <a class="feature" href={featured.href}>

@@ -11,9 +11,11 @@ export interface SmartLinkProps {
   safeScripts?: JSX.Element;
   /** The fan signup form, when the link has one (trusted markup). */
   safeSignup?: JSX.Element;
+  /** Per-view notice above the buttons: the auto-route banner or an in-app browser hint (trusted markup). */
+  safeNotice?: string;
 }
 
-export const SmartLinkPage = ({ meta, title, artist, artworkUrl, buttons, safeScripts, safeSignup }: SmartLinkProps) => (
+export const SmartLinkPage = ({ meta, title, artist, artworkUrl, buttons, safeScripts, safeSignup, safeNotice }: SmartLinkProps) => (
   <Layout meta={meta} bodyClass="release">
     <main class="card">
       {artworkUrl ? (
@@ -25,6 +27,7 @@ export const SmartLinkPage = ({ meta, title, artist, artworkUrl, buttons, safeSc
         <h1 safe>{title}</h1>
         {artist ? <p class="artist" safe>{artist}</p> : ""}
       </header>
+      {safeNotice ?? ""}
       {buttons.length ? (
         <nav aria-label="Listen on">
           <ul class="dests">{buttons.map((b) => <DestinationButton {...b} />)}</ul>
