@@ -57,7 +57,7 @@ export async function signUp(t: ReleaseApp, clock: ReturnType<typeof fakeClock>,
   clock.advance(5_000);
   const res = await t.req(`/${slug}/subscribe`, {
     method: "POST",
-    headers: { "user-agent": HUMAN_UA, "content-type": "application/x-www-form-urlencoded", accept: "application/json", "x-forwarded-for": email },
+    headers: { "user-agent": HUMAN_UA, "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
     body: new URLSearchParams({ email, name, consent: "on", website: "", t: token }).toString(),
   });
   const answer = await res.json();

@@ -198,6 +198,25 @@ describe("release-day notifications", () => {
     expect(calls).toBe(1);
   });
 
+  it("leaves an unpublished link alone at its moment, and catches up when it is published", async () => {
+    const { smtp } = await receivers();
+    const clock = fakeClock(MOMENT - 600_000);
+    const refills: string[] = [];
+    const t = await app(clock, { smtpUrl: smtp.url, refill: async (slug) => { refills.push(slug); } });
+    await t.api("POST", "/api/links", upcoming());
+    await signUp(t, clock, "night-drive", "alice@example.com");
+    expect((await t.api("PATCH", "/api/links/night-drive", { published: false })).status).toBe(200);
+    clock.set(MOMENT);
+    await settle(t);
+    expect([smtp.mails.length, refills.length]).toEqual([0, 0]);
+    expect((await (await t.api("GET", "/api/links/night-drive")).json()).releasedAt).toBeNull();
+    clock.advance(3_600_000);
+    await t.api("PATCH", "/api/links/night-drive", { published: true });
+    await settle(t);
+    expect(smtp.mails.map((m) => m.to[0])).toEqual(["alice@example.com"]);
+    expect(refills).toEqual(["night-drive"]);
+  });
+
   it("does not ask for the note once the moment is handled: a late signup is only a signup", async () => {
     const { smtp } = await receivers();
     const clock = fakeClock(MOMENT - 600_000);

@@ -76,6 +76,8 @@ describe("release day switch", () => {
     expect(click.status).toBe(302);
     expect(click.headers.get("location")).toBe("https://open.spotify.com/prerelease/3xYz");
     expect(t.db.query<{ n: number }, []>("SELECT COUNT(*) AS n FROM clicks WHERE dest_key = 'presave-spotify'").get()!.n).toBe(1);
+    const stats = await (await t.api("GET", "/api/links/night-drive/stats?from=2027-01-10&to=2027-01-10")).json();
+    expect(stats.destinations.find((d: { key: string }) => d.key === "presave-spotify")).toMatchObject({ label: "Pre-save on Spotify", service: "spotify", clicks: 1 });
 
     // The server-rendered time left moves with the clock, though the page template is cached.
     now = at("2027-01-14T22:30:00Z");
@@ -183,5 +185,12 @@ describe("release input", () => {
     const res = await t.api("POST", "/api/links", { slug: "babbage", type: "bio", title: "Babbage", releaseDate: "2027-01-15", releaseTimeZone: "UTC" });
     expect(res.status).toBe(422);
     expect((await res.json()).error.fields.releaseDate).toContain("release link");
+  });
+
+  it("describes the release fields in the OpenAPI document", async () => {
+    t = await startApp({}, { clock });
+    const doc = await (await t.req("/api/openapi.json")).json();
+    const body = JSON.stringify(doc.paths["/api/links"].post.requestBody);
+    for (const f of ["releaseDate", "releaseTime", "releaseTimeZone", "presaves"]) expect(body).toContain(`"${f}"`);
   });
 });

@@ -28,13 +28,14 @@ export interface DueMail extends Recipient {
 
 /** The release-day tables: who asked for the note, which moments are due, and the mail queue. */
 export function releaseQueueRepo(db: Database) {
+  // An unpublished link is left alone: its fans would be sent to a missing page. Publishing it later catches up.
   const ask = db.query<null, { linkId: number; fanId: number; baseUrl: string; now: number }>(
     // Only while the moment is not handled yet, so a signup is either in the release's batch or not asked at all.
     `INSERT OR IGNORE INTO release_subscribers (link_id, fan_id, base_url, created_at)
      SELECT $linkId, $fanId, $baseUrl, $now FROM link_releases WHERE link_id = $linkId AND released_at IS NULL`);
   const due = db.query<DueRelease, { now: number }>(
     `SELECT l.id AS linkId, l.slug, l.title, l.artist, r.release_at AS releaseAt FROM link_releases r JOIN links l ON l.id = r.link_id
-     WHERE r.released_at IS NULL AND r.release_at <= $now AND l.type = 'release' ORDER BY r.release_at`);
+     WHERE r.released_at IS NULL AND r.release_at <= $now AND l.type = 'release' AND l.published = 1 ORDER BY r.release_at`);
   const claim = db.query<null, { linkId: number; now: number }>(
     "UPDATE link_releases SET released_at = $now WHERE link_id = $linkId AND released_at IS NULL AND release_at <= $now");
   const recipients = db.query<Recipient, { linkId: number }>(
