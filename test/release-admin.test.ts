@@ -52,6 +52,7 @@ describe("release day in the admin editor", () => {
     expect(valueOf(edit, "releaseDate")).toBe("2027-01-15");
     expect(valueOf(edit, "releaseTimeZone")).toBe("Europe/Berlin");
     expect(valueOf(edit, "presave-0-url")).toBe("https://open.spotify.com/prerelease/3xYz");
+    expect(edit).toContain("Counting down to Friday, 15 January 2027, 00:00 (Europe/Berlin) · 0 fans asked for a note");
     const preview = await admin.page("/admin/links/night-drive/preview");
     expect(preview).toContain("Friday, 15 January 2027, 00:00 (Europe/Berlin)");
     expect(preview).toContain("/night-drive/go/presave-spotify");

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "bun:test";
 import { HUMAN_UA, release } from "./helpers";
 import { fakeClock, signUp, smtpReceiver, startReleaseApp, webhookReceiver, type ReleaseApp } from "./release-helpers";
 import { loadConfig, ConfigError } from "../src/config";
+import { AdminClient, ADMIN_PASSWORD } from "./admin-client";
 
 const MOMENT = Date.parse("2027-01-14T23:00:00Z"); // 2027-01-15 00:00 in Berlin
 const FROM = "Babbage <news@babbage.example>";
@@ -21,7 +22,7 @@ async function receivers() {
 }
 
 async function app(clock: ReturnType<typeof fakeClock>, opts: { smtpUrl?: string; dataDir?: string; refill?: (slug: string) => Promise<unknown> } = {}) {
-  const t = await startReleaseApp({ clock: clock.now, dataDir: opts.dataDir, refill: opts.refill, env: opts.smtpUrl ? { SMTP_URL: opts.smtpUrl, SMTP_FROM: FROM } : {} });
+  const t = await startReleaseApp({ clock: clock.now, dataDir: opts.dataDir, refill: opts.refill, env: { ADMIN_PASSWORD, ...(opts.smtpUrl ? { SMTP_URL: opts.smtpUrl, SMTP_FROM: FROM } : {}) } });
   let closed = false;
   cleanups.push(() => (closed ? undefined : t.close({ keepData: false })));
   return Object.assign(t, { restart: async () => { closed = true; await t.close(); } });
@@ -83,6 +84,11 @@ describe("release-day notifications", () => {
     expect(posts[0]!.headers.get("x-outro-timestamp")).toBeTruthy();
     expect(refills).toEqual(["night-drive"]);
     expect((await (await t.api("GET", "/api/links/night-drive")).json()).releasedAt).toBe(new Date(MOMENT).toISOString());
+    // The editor tells the artist where it stands (Carol asked, then unsubscribed; Dave was erased).
+    const admin = new AdminClient(t as never);
+    await admin.signIn();
+    expect(await admin.page("/admin/links/night-drive")).toContain(
+      "Released Friday, 15 January 2027, 00:00 (Europe/Berlin) · 3 fans asked for a note · mails: 2 sent, 0 waiting, 0 failed");
 
     // Later ticks find nothing more to do.
     clock.advance(3_600_000);

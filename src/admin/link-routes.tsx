@@ -9,14 +9,15 @@ import { adminContext, formFile, formText, type AdminKit } from "./context";
 import { dashboardAlerts } from "./health";
 import { draftFromForm, draftFromLink, emptyDraft, mapLinkErrors, tidyDraft, validateDraft, type LinkDraft } from "./link-form";
 import { AdminNotFound, DashboardPage, DeleteConfirmPage } from "../../views/admin/dashboard";
-import { LinkFormPage, type ServiceInfo } from "../../views/admin/link-form";
+import { LinkFormPage, type ReleaseStatus, type ServiceInfo } from "../../views/admin/link-form";
+import { releaseQueueRepo } from "../release/queue-repo";
 import type { Shell } from "../../views/admin/layout";
 import { SmartLinkPage } from "../../views/pages/smart-link";
 import { BioHubPage } from "../../views/pages/bio-hub";
 import { PreReleasePage } from "../../views/pages/pre-release";
 import { preReleaseProps } from "../release/page-props";
 import { isUpcoming } from "../release/schedule";
-import { timeLeftText } from "../release/moment";
+import { releaseMomentText, timeLeftText } from "../release/moment";
 
 const serviceOf = (id: string | null): ServiceInfo | null => {
   const e = id ? catalogEntry(id) : undefined;
@@ -38,6 +39,14 @@ export const linkRoutes = (kit: AdminKit) => {
       return null;
     }
   };
+  const releaseQueue = releaseQueueRepo(kit.db);
+  const releaseStatus = (slug: string): ReleaseStatus | null => {
+    const link = find(slug);
+    if (!link || link.releaseAt === null || link.releaseTimeZone === null) return null;
+    const when = releaseMomentText(link.releaseAt, link.releaseTimeZone);
+    const state = link.releasedAt !== null ? `Released ${when}` : isUpcoming(link, kit.clock()) ? `Counting down to ${when}` : link.published ? `Due ${when} (handled within seconds)` : `Due ${when} (handled once the link is published)`;
+    return { state, ...releaseQueue.statusOf(link.id) };
+  };
   const notFound = (shell: Shell, set: Ctx["set"], slug: string) => {
     set.status = 404;
     return <AdminNotFound shell={shell} what={`There is no link “${slug.slice(0, 80)}”.`} />;
@@ -47,7 +56,7 @@ export const linkRoutes = (kit: AdminKit) => {
     <LinkFormPage
       shell={shell} draft={draft} originalSlug={originalSlug} errors={errors} saved={saved} baseUrl={base(request)}
       releases={links.list().filter((l) => l.type === "release" && l.slug !== originalSlug).map((l) => ({ slug: l.slug, title: l.title }))}
-      standardEvents={STANDARD_EVENTS} serviceOf={serviceOf} timeZones={TIME_ZONES}
+      standardEvents={STANDARD_EVENTS} serviceOf={serviceOf} timeZones={TIME_ZONES} releaseStatus={originalSlug ? releaseStatus(originalSlug) : null}
     />
   );
 

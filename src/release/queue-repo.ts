@@ -69,7 +69,16 @@ export function releaseQueueRepo(db: Database) {
   const interrupted = db.query<null, []>(
     "UPDATE release_mails SET status = 'unknown', last_error = 'interrupted while sending; not sent again, so no fan gets it twice' WHERE status = 'sending'");
 
+  const asked = db.query<{ n: number }, { linkId: number }>("SELECT COUNT(*) AS n FROM release_subscribers WHERE link_id = $linkId");
+  const mailCounts = db.query<{ status: string; n: number }, { linkId: number }>(
+    "SELECT status, COUNT(*) AS n FROM release_mails WHERE link_id = $linkId GROUP BY status");
+
   return {
+    /** For the editor: how many fans asked, and where their mails stand. */
+    statusOf: (linkId: number) => ({
+      asked: asked.get({ linkId })!.n,
+      mails: Object.fromEntries(mailCounts.all({ linkId }).map((r) => [r.status, r.n])) as Record<string, number>,
+    }),
     askForNote: (linkId: number, fanId: number, baseUrl: string, now: number) => ask.run({ linkId, fanId, baseUrl, now }).changes > 0,
     due: (now: number) => due.all({ now }),
     /**

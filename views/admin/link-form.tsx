@@ -21,7 +21,24 @@ export interface LinkFormProps {
   serviceOf: (id: string | null) => ServiceInfo | null;
   /** IANA zone names offered for the release time zone. */
   timeZones?: readonly string[];
+  /** Where a saved release stands: the moment, fans who asked, the mail queue. */
+  releaseStatus?: ReleaseStatus | null;
 }
+
+export interface ReleaseStatus {
+  /** "Counting down: …" or "Released …", in the artist's zone. */
+  state: string;
+  asked: number;
+  mails: Record<string, number>;
+}
+
+const ReleaseStatusLine = ({ status }: { status: ReleaseStatus }) => {
+  const m = status.mails;
+  const parts = [`${status.asked} ${status.asked === 1 ? "fan" : "fans"} asked for a note`];
+  const sent = m.sent ?? 0, waiting = (m.pending ?? 0) + (m.sending ?? 0), failed = (m.failed ?? 0) + (m.unknown ?? 0);
+  if (sent || waiting || failed) parts.push(`mails: ${sent} sent, ${waiting} waiting, ${failed} failed`);
+  return <p class="release-status" safe>{`${status.state} · ${parts.join(" · ")}`}</p>;
+};
 
 const ServiceTag = ({ info, url }: { info: ServiceInfo | null; url: string }) => (
   <span class="svc" data-svc>
@@ -90,9 +107,10 @@ const TourRowView = ({ i, row, errors }: { i: number; row: TourRow; errors: Reco
 );
 
 /** A release link's date, time and zone, and the pre-save links shown until then. */
-const ReleaseDaySection = ({ draft, errors, serviceOf, timeZones }: { draft: LinkDraft; errors: Record<string, string>; serviceOf: LinkFormProps["serviceOf"]; timeZones: readonly string[] }) => (
+const ReleaseDaySection = ({ draft, errors, serviceOf, timeZones, status }: { draft: LinkDraft; errors: Record<string, string>; serviceOf: LinkFormProps["serviceOf"]; timeZones: readonly string[]; status?: ReleaseStatus | null }) => (
   <section>
     <h2>Release day</h2>
+    {status ? <ReleaseStatusLine status={status} /> : ""}
     <p class="muted">Before this moment the page shows a countdown, the pre-save links and a “notify me” signup; at the moment it turns into the smart link on its own and the fans who asked get a note.</p>
     <div class="grid">
       <Field label="Release date" name="releaseDate" value={draft.releaseDate} type="date" errors={errors} hint="leave empty for no countdown" />
@@ -215,7 +233,7 @@ export const LinkFormPage = (p: LinkFormProps) => {
           </ol>
           <button type="submit" name="action" value="add-dest" class="secondary outline">Add a link</button>
         </section>
-        {bio ? "" : <ReleaseDaySection draft={d} errors={p.errors} serviceOf={p.serviceOf} timeZones={p.timeZones ?? []} />}
+        {bio ? "" : <ReleaseDaySection draft={d} errors={p.errors} serviceOf={p.serviceOf} timeZones={p.timeZones ?? []} status={p.releaseStatus} />}
         {bio ? (
           <>
             <section>
