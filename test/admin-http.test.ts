@@ -151,6 +151,22 @@ describe("admin sign-in", () => {
     expect((await tryPassword(ADMIN_PASSWORD, "198.51.100.7")).status).toBe(303);
   });
 
+  it("holds the limit against parallel guesses at a password set in the setup form (argon2id)", async () => {
+    t = await startApp({ TRUST_PROXY: "true" });
+    expect((await new AdminClient(t).signIn(ADMIN_PASSWORD, { setup: true })).status).toBe(303);
+    const ip = "203.0.113.9";
+    const forms = await Promise.all(Array.from({ length: 20 }, async () => {
+      const page = await t!.req("/admin/login", { headers: { "x-forwarded-for": ip } });
+      return { cookie: page.headers.get("set-cookie")!.split(";")[0]!, csrf: csrfIn(await page.text()) };
+    }));
+    const statuses = await Promise.all(forms.map(({ cookie, csrf }) => t!.req("/admin/login", {
+      method: "POST", headers: { cookie, "x-forwarded-for": ip, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ _csrf: csrf, password: "wrong-guess-123" }),
+    }).then((r) => r.status)));
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(15);
+  });
+
   it("rejects sign-in and every admin form without the right CSRF token", async () => {
     const admin = await signedIn();
     // Sign-in without the form cookie.
@@ -297,6 +313,10 @@ describe("admin links", () => {
     const row = /<tr data-slug="night-drive">([\s\S]*?)<\/tr>/.exec(html)![1]!;
     expect([...row.matchAll(/<td class="num">([^<]*)<\/td>/g)].map((m) => m[1])).toEqual(["40", "10", "25.0%"]);
     expect(html).toContain('data-slug="day-walk"');
+    // The analytics are a click away: in the menu, and per link.
+    expect(html).toContain('<a href="/admin/stats"');
+    expect(row).toContain('href="/admin/stats/link/night-drive"');
+    expect((await admin.get("/admin/stats/link/night-drive")).status).toBe(200);
     const found = await admin.page("/admin?q=walk");
     expect(found).toContain('data-slug="day-walk"');
     expect(found).not.toContain('data-slug="night-drive"');
@@ -422,7 +442,9 @@ describe("admin bio hub editor", () => {
     await admin.post("/admin/links", bioForm({ "tour-0-date": future, "tour-1-date": past, emailSignup: "" }), { multipart: true });
     const page = await (await t!.req("/babbage", { headers: { "user-agent": HUMAN_UA } })).text();
     expect(page).toContain("Berlin, Lido");
-    expect(page).toContain('href="https://tix.example/berlin"');
+    // Through the click-out, like every button on the page.
+    expect(page).toContain(`href="/babbage/go/tickets-${future}"`);
+    expect((await t!.req(`/babbage/go/tickets-${future}`)).headers.get("location")).toBe("https://tix.example/berlin");
     expect(page).not.toContain("Past City");
     expect(t!.db.query("SELECT email_signup FROM link_options").get()).toEqual({ email_signup: 0 });
   });
@@ -540,6 +562,7 @@ describe("admin tracking health", () => {
       JSON.stringify({ error: { message: "Invalid OAuth access token.", type: "OAuthException", code: 190, error_user_msg: "The access token could not be decrypted" } }));
     add.run(now, link.id, "PageView", "evt-wait-0001", Math.floor(now / 1000) - 6.5 * 86_400, "pending", 3, 503, null);
     t!.db.query("INSERT INTO pixel_state (pixel_id, paused_at, pause_reason) VALUES ('1234567', ?, 'Invalid OAuth access token (code 190)')").run(now);
+    t!.db.query("INSERT INTO browser_acks (event_id, ts) VALUES ('evt-sent-0001', ?)").run(now);
 
     const html = await admin.page("/admin/tracking");
     expect(html).toMatch(/data-counter="sent">\s*<strong>1<\/strong>/);
@@ -547,6 +570,9 @@ describe("admin tracking health", () => {
     expect(html).toMatch(/data-counter="pending">\s*<strong>1<\/strong>/);
     expect(html).toContain("The access token is not valid (Meta says: The access token could not be decrypted). Paste a new one in Settings.");
     expect(html).toContain("evt-fail-0001");
+    // The dedup proof per event: server status and whether the browser's Pixel fired the same id.
+    expect(html).toMatch(/evt-sent-0001[\s\S]*?data-browser="yes"/);
+    expect(html).toMatch(/evt-fail-0001[\s\S]*?data-browser="no"/);
     const failedOnly = await admin.page("/admin/tracking?status=failed");
     expect(failedOnly).toContain("evt-fail-0001");
     expect(failedOnly).not.toContain("evt-sent-0001");

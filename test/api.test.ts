@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "bun:test";
-import { release, startApp, type TestApp } from "./helpers";
+import { release, startApp, TOKEN, type TestApp } from "./helpers";
 
 let t: TestApp;
 beforeEach(async () => { t = await startApp(); });
@@ -107,6 +107,28 @@ describe("JSON API: links", () => {
     const res = await t.api("POST", "/api/links", release("big", { title: "x".repeat(200_000) }));
     expect(res.status).toBe(413);
     expect((await res.json()).error.code).toBe("too_large");
+  });
+
+  it("answers 413 on an oversized chunked body too (no Content-Length), and reads a small chunked one", async () => {
+    const chunked = (text: string) => {
+      const bytes = new TextEncoder().encode(text);
+      return new ReadableStream<Uint8Array>({
+        start(c) {
+          for (let i = 0; i < bytes.length; i += 8192) c.enqueue(bytes.slice(i, i + 8192));
+          c.close();
+        },
+      });
+    };
+    const post = (text: string) => fetch(`${t.base}/api/links`, {
+      method: "POST", body: chunked(text), headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+    });
+    const big = await post(JSON.stringify(release("big", { title: "x".repeat(300_000) })));
+    expect(big.status).toBe(413);
+    expect((await big.json()).error.code).toBe("too_large");
+    expect((await t.api("GET", "/api/links/big")).status).toBe(404);
+    const small = await post(JSON.stringify(release("small")));
+    expect(small.status).toBe(201);
+    expect((await post("{not json")).status).toBe(400);
   });
 
   it("answers 401 without a token or with a wrong one", async () => {

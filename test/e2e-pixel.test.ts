@@ -96,6 +96,7 @@ describe("Pixel and Conversions API in a real browser", () => {
   }, 30_000);
 
   it("still counts the click on the server when the Pixel is blocked", async () => {
+    const ackCount = t.db.query<{ n: number }, []>("SELECT COUNT(*) AS n FROM browser_acks").get()!.n;
     const context = await newContext(browser, { external: () => false, userAgent: FAN_UA });
     const page = await context.newPage();
     await page.goto(`${t.base}/night-drive`);
@@ -103,6 +104,10 @@ describe("Pixel and Conversions API in a real browser", () => {
     await page.click('a[data-key="apple-music"]');
     const eid = new URL((await leaving).redirectedFrom()!.url()).searchParams.get("eid")!;
     await eventually(() => expect(graph.requests.flatMap((r) => r.body.data).some((e) => e.event_id === eid)).toBe(true), 5000);
+    // The Pixel never loaded, so the page claims nothing: the delivery log shows "browser ✗" for it.
+    const proof = await (await t.api("GET", `/api/events/${eid}`)).json();
+    expect(proof.browserFired).toBe(false);
+    expect(t.db.query("SELECT COUNT(*) AS n FROM browser_acks").get()).toEqual({ n: ackCount });
     await context.close();
   }, 30_000);
 

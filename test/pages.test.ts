@@ -69,7 +69,10 @@ describe("release smart link page", () => {
     expect(outsideAttributes).not.toContain("<script");
     expect(outsideAttributes).not.toContain("<img src=x");
     expect(html).toContain("&lt;script&gt;");
-    expect(html).toContain('content="https://example.com/a.jpg?&#34;><script>alert(1)</script>"');
+    // Attributes are escaped in full too: no raw markup anywhere in the page.
+    expect(html).toContain('content="https://example.com/a.jpg?&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"');
+    expect(html).not.toContain("<script>alert");
+    expect(html).not.toContain("<img src=x");
     expect(html).not.toContain("evil.example");
   });
 
@@ -139,6 +142,28 @@ describe("bio hub page", () => {
     const featured = await t.req("/babbage/go/featured", { headers: { "user-agent": HUMAN_UA } });
     expect(featured.status).toBe(302);
     expect(featured.headers.get("location")).toBe("https://music.example/new-single");
+  });
+
+  it("sends ticket taps through the click-out too, each show by its own key", async () => {
+    const hub = await t.createLink({ slug: "babbage", type: "bio", title: "Babbage" });
+    const later = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    const insert = t.db.query("INSERT INTO tour_dates (link_id, date, city, venue, ticket_url) VALUES (?1, ?2, ?3, ?4, ?5)");
+    insert.run(hub.id, later, "Leeds", "Brudenell", "https://tix.example/leeds");
+    insert.run(hub.id, later, "Leeds", "Late show", "https://tix.example/leeds-late");
+    insert.run(hub.id, later, "York", "", null);
+    t.outro.links.touch();
+    const { html } = await page("/babbage?utm_source=ig");
+    expect(html).toContain(`href="/babbage/go/tickets-${later}?utm_source=ig"`);
+    expect(html).toContain(`href="/babbage/go/tickets-${later}-2?utm_source=ig"`);
+    expect(html).not.toContain("tix.example");
+    const go = await t.req(`/babbage/go/tickets-${later}-2`, { headers: { "user-agent": HUMAN_UA } });
+    expect(go.status).toBe(302);
+    expect(go.headers.get("location")).toBe("https://tix.example/leeds-late");
+    // A show without a ticket URL, or a date that is not a show, has no click-out.
+    expect((await t.req(`/babbage/go/tickets-${later}-3`)).status).toBe(404);
+    expect((await t.req("/babbage/go/tickets-2001-01-01")).status).toBe(404);
+    const clicks = t.db.query<{ dest_key: string }, []>("SELECT dest_key FROM clicks").all();
+    expect(clicks).toEqual([{ dest_key: `tickets-${later}-2` }]);
   });
 
   it("features the chosen release when one is set", async () => {

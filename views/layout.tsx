@@ -1,5 +1,6 @@
 import type { PropsWithChildren } from "@kitajs/html";
 import { PAGE_CSS_URL } from "../src/assets/routes";
+import { attr } from "./attr";
 
 export interface Meta {
   title: string;
@@ -19,18 +20,18 @@ export const Layout = ({ meta, safeHead, children, bodyClass }: PropsWithChildre
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title safe>{meta.title}</title>
-        <meta name="description" content={meta.description} />
-        <meta property="og:title" content={meta.title} />
-        <meta property="og:description" content={meta.description} />
+        <meta name="description" content={attr(meta.description)} />
+        <meta property="og:title" content={attr(meta.title)} />
+        <meta property="og:description" content={attr(meta.description)} />
         <meta property="og:type" content={meta.ogType ?? "website"} />
-        {meta.url ? <meta property="og:url" content={meta.url} /> : ""}
-        {meta.url ? <link rel="canonical" href={meta.url} /> : ""}
-        {meta.image ? <meta property="og:image" content={meta.image} /> : ""}
-        {meta.imageAlt ? <meta property="og:image:alt" content={meta.imageAlt} /> : ""}
+        {meta.url ? <meta property="og:url" content={attr(meta.url)} /> : ""}
+        {meta.url ? <link rel="canonical" href={attr(meta.url)} /> : ""}
+        {meta.image ? <meta property="og:image" content={attr(meta.image)} /> : ""}
+        {meta.imageAlt ? <meta property="og:image:alt" content={attr(meta.imageAlt)} /> : ""}
         <meta name="twitter:card" content={meta.image ? "summary_large_image" : "summary"} />
-        <meta name="twitter:title" content={meta.title} />
-        <meta name="twitter:description" content={meta.description} />
-        {meta.image ? <meta name="twitter:image" content={meta.image} /> : ""}
+        <meta name="twitter:title" content={attr(meta.title)} />
+        <meta name="twitter:description" content={attr(meta.description)} />
+        {meta.image ? <meta name="twitter:image" content={attr(meta.image)} /> : ""}
         <meta name="theme-color" content="#111318" />
         <link rel="stylesheet" href={PAGE_CSS_URL} />
         {safeHead}

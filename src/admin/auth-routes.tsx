@@ -55,8 +55,9 @@ export const authRoutes = (kit: AdminKit) => {
         set.headers["retry-after"] = String(Math.ceil(wait / 1000));
         return <SignInPage formToken={formToken(set)} blockedMinutes={Math.ceil(wait / 60_000)} />;
       }
+      // Counted before the (slow, async) hash check, so parallel guesses cannot all slip past the limit.
+      kit.limiter.fail(ip);
       if (!(await kit.password.verify(formText(body)("password", 1000)))) {
-        kit.limiter.fail(ip);
         set.status = 401;
         return <SignInPage formToken={formToken(set)} error="That password is not right." />;
       }

@@ -27,6 +27,8 @@ export interface DeliveryRowView {
   status: string;
   attempts: number;
   error: string | null;
+  /** The page's beacon said the browser's Pixel fired this event id too (the dedup proof). */
+  browserFired: boolean;
 }
 
 const str = (v: unknown, max = 200) => (typeof v === "string" ? v.slice(0, max) : "");
@@ -89,7 +91,7 @@ export const toolRoutes = (kit: AdminKit) => {
     .get("/tracking", ({ shell, query }) => {
       const status = (DELIVERY_STATUSES as readonly string[]).includes(str(query.status)) ? (query.status as DeliveryStatus) : undefined;
       const rows: DeliveryRowView[] = kit.log.list({ status, limit: 200 }).map((r) => ({
-        when: when(r.createdAt), eventName: r.eventName, eventId: r.eventId, slug: r.slug, status: r.status, attempts: r.attempts, error: explain(r),
+        when: when(r.createdAt), eventName: r.eventName, eventId: r.eventId, slug: r.slug, status: r.status, attempts: r.attempts, error: explain(r), browserFired: r.browserFired,
       }));
       return (
         <TrackingPage shell={shell} counters={kit.log.counters()} rows={rows} status={status ?? ""}

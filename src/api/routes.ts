@@ -34,13 +34,42 @@ const StatsQuery = z.object({
     .describe("IANA time zone where days start (default: the instance's setting). Whole-hour zones are exact; in half- and quarter-hour zones other than the instance's own, day edges are rounded down to the whole UTC hour."),
 });
 
+const tooLarge = () => new AppError(413, "too_large", `The body is over ${API_BODY_LIMIT / 1024} KB.`);
+
+/** A streamed body as text, refused as soon as it passes `limit` bytes. */
+async function readBounded(body: ReadableStream<Uint8Array>, limit: number): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
 /** The JSON API: routes translate HTTP to the link service and back. */
 export const apiRoutes = ({ envToken, tokens, links, stats, clock, securityHeaders = SECURITY_HEADERS }: ApiDeps) =>
   new Elysia({ name: "api", prefix: "/api" })
-    .onParse(({ request }) => {
+    .onParse(async ({ request }) => {
       // Checked before the body is read, so an oversized body costs nothing.
       const length = Number(request.headers.get("content-length") ?? 0);
-      if (length > API_BODY_LIMIT) throw new AppError(413, "too_large", `The body is over ${API_BODY_LIMIT / 1024} KB.`);
+      if (length > API_BODY_LIMIT) throw tooLarge();
+      // A chunked body announces no length: read it up to the limit and parse it here.
+      if (!request.headers.has("content-length") && request.body) {
+        const text = await readBounded(request.body, API_BODY_LIMIT);
+        try {
+          return JSON.parse(text);
+        } catch {
+          throw new AppError(400, "bad_request", "The request body could not be read (malformed JSON or form).");
+        }
+      }
     })
     .use(securityHeadersPlugin(securityHeaders))
     .use(apiAuth(envToken, tokens, clock))

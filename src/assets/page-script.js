@@ -43,10 +43,21 @@
     var b = btoa(String.fromCharCode.apply(null, r)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
     return ("000000000" + Date.now().toString(36)).slice(-9) + b;
   }
-  function ack(eventId) {
+  // "The browser fired it" is claimed only once Meta's script has loaded and taken the event: a
+  // blocked Pixel (ad blocker, no network) sends no ack, so the delivery log shows ✗ for it.
+  var pendingAcks = [];
+  function sendAck(eventId) {
     var url = "/" + cfg.slug + "/ack";
     if (navigator.sendBeacon) navigator.sendBeacon(url, eventId);
     else fetch(url, { method: "POST", body: eventId, keepalive: true });
+  }
+  function ack(eventId) {
+    if (pixelState === "ready") sendAck(eventId);
+    else if (pixelState === "loading") pendingAcks.push(eventId);
+  }
+  function pixelLoaded() {
+    pixelState = "ready";
+    while (pendingAcks.length) sendAck(pendingAcks.shift());
   }
 
   // Meta Pixel base code (Meta's standard snippet), with a handle on the script it loads.
@@ -54,7 +65,7 @@
   !function (f, b, e, v, n, t, s) {
     if (f.fbq) return; n = f.fbq = function () { n.callMethod ? n.callMethod.apply(n, arguments) : n.queue.push(arguments); };
     if (!f._fbq) f._fbq = n; n.push = n; n.loaded = !0; n.version = "2.0"; n.queue = []; t = b.createElement(e); t.async = !0;
-    t.src = v; t.onload = function () { pixelState = "ready"; }; t.onerror = function () { pixelState = "blocked"; };
+    t.src = v; t.onload = pixelLoaded; t.onerror = function () { pixelState = "blocked"; };
     s = b.getElementsByTagName(e)[0]; s.parentNode.insertBefore(t, s);
   }(window, document, "script", "https://connect.facebook.net/en_US/fbevents.js");
 

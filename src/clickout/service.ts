@@ -3,7 +3,7 @@ import { notFound } from "../errors";
 import type { Destination } from "../links/model";
 import type { LinkService, ResolvedLink } from "../links/service";
 import { utmFrom, type Utm } from "../links/landing";
-import { FEATURED_KEY } from "../links/page-props";
+import { FEATURED_KEY, tourKeys } from "../links/page-props";
 import { acceptEventId, newEventId } from "./event-id";
 import type { EventRecord, OutboxEvent, TrafficKind } from "./records";
 import { deviceClass, trafficKind } from "./traffic";
@@ -45,8 +45,12 @@ export interface Tracking {
 
 export const noTracking: Tracking = { plan: () => null, events: { forView: () => [], forClick: () => [] } };
 
-/** A bio hub's featured release card: a stored link of this instance, never a URL from the request. */
+/** A bio hub's featured release card or a show's ticket link: stored for the hub, never a URL from the request. */
 function featuredDestination(hub: ResolvedLink, key: string, base: string, links?: LinkService): Destination | undefined {
+  if (hub.type === "bio" && key.startsWith("tickets-")) {
+    const show = tourKeys(hub.tourDates ?? []).find((t) => t.key === key);
+    return show?.ticketUrl ? { key, url: show.ticketUrl, service: null, label: `Tickets ${show.date} ${show.city}`, countryUrls: null, hiddenIn: null } : undefined;
+  }
   if (hub.type !== "bio" || key !== FEATURED_KEY || !links) return undefined;
   const featured = links.featuredFor(hub);
   return featured ? { key, url: `${base}/${featured.slug}`, service: null, label: featured.title, countryUrls: null, hiddenIn: null } : undefined;

@@ -6,6 +6,8 @@ import { applyPragmas } from "../db/open";
 import type { EventRecord, WriterInit, WriterReply, WriterRequest } from "./records";
 import { batchCommitter, type BatchCommit } from "./commit";
 import { rollupJob } from "../stats/rollup";
+import { outboxRetention } from "../tracking/outbox-retention";
+import { storedSetting } from "../settings/service";
 
 /** Rollup folding runs here, between batches: a second writing connection would make click commits wait on its lock. */
 const ROLLUP_EVERY_MS = 250;
@@ -23,6 +25,7 @@ function open(path: string) {
   applyPragmas(db);
   commit = batchCommitter(db);
   const job = rollupJob(db);
+  const outbox = outboxRetention(db);
   let lastMaintained = 0;
   rollupTimer = setInterval(() => {
     if (!db) return;
@@ -33,6 +36,7 @@ function open(path: string) {
       if (Date.now() - lastMaintained >= MAINTAIN_EVERY_MS) {
         lastMaintained = Date.now();
         job.maintain(Date.now(), { deleteBatch: 2000 });
+        outbox.maintain(Date.now(), storedSetting(db, "rawRetentionDays"));
       }
     } catch (err) {
       // A full disk or the like: the next tick starts again from the stored progress.

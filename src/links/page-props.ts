@@ -52,13 +52,27 @@ export function smartLinkProps(link: Link, base: string, carry: string): Omit<Sm
   };
 }
 
+/**
+ * Each show's click-out key: "tickets-" and its date (a second show that day gets "-2"), so a
+ * ticket tap is counted like any other button and the key survives edits of other dates.
+ */
+export function tourKeys(tours: TourDate[]): (TourDate & { key: string })[] {
+  const seen = new Map<string, number>();
+  return tours.map((t) => {
+    const n = (seen.get(t.date) ?? 0) + 1;
+    seen.set(t.date, n);
+    return { ...t, key: `tickets-${t.date}${n > 1 ? `-${n}` : ""}` };
+  });
+}
+
 /** A show stays listed until noon UTC the day after, so an evening show anywhere is not hidden early. */
-export function upcomingTours(tours: TourDate[], now: number): TourView[] {
+export function upcomingTours(tours: TourDate[], now: number, slug: string, carry: string): TourView[] {
   const cutoff = new Date(now - 12 * 3_600_000).toISOString().slice(0, 10);
-  return tours.filter((t) => t.date >= cutoff).map((t) => ({
+  return tourKeys(tours).filter((t) => t.date >= cutoff).map((t) => ({
     when: new Date(`${t.date}T00:00:00Z`).toLocaleDateString("en-US", { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }),
     place: t.venue ? `${t.city}, ${t.venue}` : t.city,
-    ticketUrl: t.ticketUrl,
+    href: t.ticketUrl ? `/${slug}/go/${t.key}${carry}` : null,
+    destKey: t.key,
   }));
 }
 
@@ -94,6 +108,6 @@ export function bioHubProps(link: Link, featured: Link | null, base: string, car
     },
     links,
     socials,
-    tours: upcomingTours(link.tourDates ?? [], now),
+    tours: upcomingTours(link.tourDates ?? [], now, link.slug, carry),
   };
 }

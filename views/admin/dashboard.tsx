@@ -71,7 +71,7 @@ export const DashboardPage = ({ shell, links, query, alerts, total, notice }: { 
                 <td class="num" safe>{String(l.views)}</td>
                 <td class="num" safe>{String(l.clicks)}</td>
                 <td class="num" safe>{pct(l.ctr)}</td>
-                <td class="actions"><a href={`/admin/links/${l.slug}`}>Edit</a> · <a href={`/admin/links/${l.slug}/preview`}>Preview</a></td>
+                <td class="actions"><a href={`/admin/links/${l.slug}`}>Edit</a> · <a href={`/admin/stats/link/${l.slug}`}>Stats</a> · <a href={`/admin/links/${l.slug}/preview`}>Preview</a></td>
               </tr>
             ))}
           </tbody>

@@ -14,6 +14,7 @@ export const Csrf = ({ shell }: { shell: Shell }) => <input type="hidden" name="
 
 const NAV = [
   { href: "/admin", label: "Links", id: "links" },
+  { href: "/admin/stats", label: "Stats", id: "stats" },
   { href: "/admin/tools/utm", label: "UTM builder", id: "utm" },
   { href: "/admin/tracking", label: "Tracking", id: "tracking" },
   { href: "/admin/fans", label: "Fans", id: "fans" },

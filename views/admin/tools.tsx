@@ -81,7 +81,7 @@ export const TrackingPage = ({ shell, counters, rows, status, paused, expiring }
     {rows.length === 0 ? <p class="empty">No events{status ? ` with this status` : " yet"}.</p> : (
       <div class="overflow-auto">
         <table class="striped log">
-          <thead><tr><th scope="col">When</th><th scope="col">Event</th><th scope="col">Link</th><th scope="col">Status</th><th scope="col" class="num">Tries</th><th scope="col">Meta's answer</th></tr></thead>
+          <thead><tr><th scope="col">When</th><th scope="col">Event</th><th scope="col">Link</th><th scope="col">Server</th><th scope="col" title="The browser's Pixel fired the same event id">Browser</th><th scope="col" class="num">Tries</th><th scope="col">Meta's answer</th></tr></thead>
           <tbody>
             {rows.map((r) => (
               <tr data-status={r.status}>
@@ -89,6 +89,7 @@ export const TrackingPage = ({ shell, counters, rows, status, paused, expiring }
                 <td><span safe>{r.eventName}</span><br /><small class="muted" safe>{r.eventId}</small></td>
                 <td safe>{r.slug ?? ""}</td>
                 <td><span class={`badge ${r.status}`} safe>{STATUS_LABEL[r.status] ?? r.status}</span></td>
+                <td data-browser={r.browserFired ? "yes" : "no"}>{r.browserFired ? "✓ fired" : "✗ not seen"}</td>
                 <td class="num" safe>{String(r.attempts)}</td>
                 <td class="meta-error" safe>{r.error ?? (r.status === "sent" ? "OK" : "")}</td>
               </tr>

@@ -1,3 +1,4 @@
+import { attr } from "../attr";
 import { Layout, type Meta } from "../layout";
 import { DestinationButton, type ButtonProps } from "../components/destination-button";
 
@@ -28,7 +29,9 @@ export interface BioHubProps {
 export interface TourView {
   when: string;
   place: string;
-  ticketUrl: string | null;
+  /** The ticket link through the click-out route; null when the show has no ticket URL. */
+  href: string | null;
+  destKey: string;
 }
 
 export const BioHubPage = ({ meta, name, bio, avatarUrl, featured, links, socials, tours = [], safeScripts, safeSignup, safeNotice }: BioHubProps) => (
@@ -36,7 +39,7 @@ export const BioHubPage = ({ meta, name, bio, avatarUrl, featured, links, social
     <main class="card">
       <header class="hub-head">
         {avatarUrl ? (
-          <img class="avatar" src={avatarUrl} alt={`Photo of ${name}`} width="112" height="112" />
+          <img class="avatar" src={attr(avatarUrl)} alt={attr(`Photo of ${name}`)} width="112" height="112" />
         ) : (
           <div class="avatar avatar-empty" aria-hidden="true"></div>
         )}
@@ -48,7 +51,7 @@ export const BioHubPage = ({ meta, name, bio, avatarUrl, featured, links, social
         <section class="featured" aria-label="Latest release">
           <a class="feature" href={featured.href}>
             {featured.artworkUrl ? (
-              <img src={featured.artworkUrl} alt="" width="96" height="96" />
+              <img src={attr(featured.artworkUrl)} alt="" width="96" height="96" />
             ) : (
               <span class="art-empty feature-art" aria-hidden="true"></span>
             )}
@@ -70,8 +73,8 @@ export const BioHubPage = ({ meta, name, bio, avatarUrl, featured, links, social
           <ul class="dests">
             {tours.map((t) => (
               <li>
-                {t.ticketUrl ? (
-                  <a class="dest" href={t.ticketUrl} rel="noopener">
+                {t.href ? (
+                  <a class="dest" href={t.href} data-key={t.destKey}>
                     <span class="name" safe>{`${t.when} · ${t.place}`}</span>
                     <span class="act">Tickets</span>
                   </a>
@@ -88,7 +91,7 @@ export const BioHubPage = ({ meta, name, bio, avatarUrl, featured, links, social
           <ul class="socials">
             {socials.map((s) => (
               <li>
-                <a href={s.href} data-key={s.destKey} aria-label={s.name}>
+                <a href={s.href} data-key={s.destKey} aria-label={attr(s.name)}>
                   <img src={`/assets/icons/${s.icon}.svg`} alt="" width="28" height="28" />
                 </a>
               </li>

@@ -1,3 +1,4 @@
+import { attr } from "../attr";
 import { Layout, type Meta } from "../layout";
 import { DestinationButton, type ButtonProps } from "../components/destination-button";
 
@@ -19,7 +20,7 @@ export const SmartLinkPage = ({ meta, title, artist, artworkUrl, buttons, safeSc
   <Layout meta={meta} bodyClass="release">
     <main class="card">
       {artworkUrl ? (
-        <img class="art" src={artworkUrl} alt={`Cover art of ${title}${artist ? ` by ${artist}` : ""}`} width="600" height="600" />
+        <img class="art" src={attr(artworkUrl)} alt={attr(`Cover art of ${title}${artist ? ` by ${artist}` : ""}`)} width="600" height="600" />
       ) : (
         <div class="art art-empty" role="img" aria-label="No cover art"></div>
       )}

@@ -98,7 +98,7 @@ export const StatsDashboard = (p: DashboardProps) => {
   const base = p.slug ? `/admin/stats/link/${encodeURIComponent(p.slug)}` : "/admin/stats";
   const csv = (table: string) => `${base}/export.csv?table=${table}&${p.rangeQuery}`;
   return (
-    <AdminLayout shell={p.shell} title={`Stats: ${p.heading}`}>
+    <AdminLayout shell={p.shell} title={`Stats: ${p.heading}`} current="stats">
       <link rel="stylesheet" href="/admin/stats/stats.css?v=1" />
       <hgroup>
         <h1 safe>{p.heading}</h1>
@@ -118,7 +118,7 @@ export const StatsDashboard = (p: DashboardProps) => {
       </form>
       <div class="figures">
         <Figure label="Page views" value={num(p.totals.views)} />
-        <Figure label="Unique visitors" value={num(p.totals.visitors)} />
+        <Figure label="Unique visitors (daily, summed)" value={num(p.totals.visitors)} />
         <Figure label="Click-outs" value={num(p.totals.clicks)} />
         <Figure label="Click-through rate" value={pct(p.totals.ctr)} />
         <Figure label="Bots and prefetches (not counted)" value={`${num(p.totals.excluded.views)} / ${num(p.totals.excluded.clicks)}`} />
