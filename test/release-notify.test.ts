@@ -145,7 +145,7 @@ describe("release-day notifications", () => {
     let rows = mailRows(first);
     expect(rows.map((r) => [r.status, r.attempts])).toEqual([["pending", 1], ["pending", 1]]);
     expect(rows[0]!.lastError).toContain("421");
-    // Not before its backoff (a minute at least).
+    // Not before its backoff (a minute, ±25 % jitter).
     clock.advance(30_000);
     await settle(first);
     expect(mailRows(first).map((r) => r.attempts)).toEqual([1, 1]);
