@@ -8,13 +8,13 @@ import { join } from "node:path";
 import { spawnServer } from "../test/process";
 import { HUMAN_UA, release, tempDir } from "../test/helpers";
 
-export async function diskFullDrill(say: (line: string) => void): Promise<string[]> {
+export async function diskFullDrill(say: (line: string) => void): Promise<string[] | null> {
   const problems: string[] = [];
   const mountPoint = tempDir("outro-full-");
   const mount = Bun.spawnSync(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mountPoint]);
   if (mount.exitCode !== 0) {
     say(`disk-full drill skipped: cannot mount a tmpfs (${mount.stderr.toString().trim() || "not root?"})`);
-    return problems;
+    return null;
   }
   try {
     const dataDir = join(mountPoint, "data");

@@ -1,4 +1,5 @@
-// `npm run soak`: mixed traffic against a real Outro process on 127.0.0.1 while the fake Graph
+// `npm run soak`: mixed traffic (page views, click-outs, bots, HEAD, beacons, fan signups, admin
+// form edits and API edits) against a real Outro process on 127.0.0.1 while the fake Graph
 // API flaps between healthy, slow, 5xx and throttling. Then asserts: no 5xx from Outro, memory
 // bounded (peak RSS printed), every acknowledged click in the database, every due CAPI event
 // delivered exactly once. SOAK_SECONDS (default 300) bounds the run; SOAK_MAX_RSS_MB (512) the memory;
@@ -8,7 +9,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { startFakeGraph, type GraphBehaviour } from "../test/fake-graph";
 import { spawnServer } from "../test/process";
-import { HUMAN_UA, release, tempDir } from "../test/helpers";
+import { HUMAN_UA, release, tempDir, type TestApp } from "../test/helpers";
+import { AdminClient } from "../test/admin-client";
 import { diskFullDrill } from "./disk-full";
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 300);
@@ -17,6 +19,7 @@ const MAX_RSS_MB = Number(process.env.SOAK_MAX_RSS_MB ?? 512);
 const CLIENTS = Number(process.env.SOAK_CLIENTS ?? 8);
 const TOKEN = "soak-token-0123456789";
 const PIXEL = "1234567890";
+const ADMIN_PASSWORD = "soak-admin-password";
 
 const say = (line: string) => console.log(`soak: ${line}`);
 const problems: string[] = [];
@@ -24,7 +27,7 @@ const problems: string[] = [];
 const graph = await startFakeGraph();
 const dataDir = tempDir("outro-soak-");
 const server = await spawnServer({
-  DATA_DIR: dataDir, API_TOKEN: TOKEN, HOST: "127.0.0.1",
+  DATA_DIR: dataDir, API_TOKEN: TOKEN, HOST: "127.0.0.1", ADMIN_PASSWORD,
   META_PIXEL_ID: PIXEL, META_ACCESS_TOKEN: "EAAB-soak", META_GRAPH_URL: graph.url, LOG_LEVEL: "error",
 });
 const base = server.base;
@@ -36,6 +39,20 @@ const slugs = ["soak-a", "soak-b", "soak-c"];
 for (const slug of slugs) {
   const res = await api("POST", "/api/links", release(slug));
   if (res.status !== 201) throw new Error(`could not create ${slug}: ${res.status} ${await res.text()}`);
+}
+
+// The admin, signed in through its own forms; it turns the fan signup on for every link.
+const admin = new AdminClient({ req: (path: string, init: RequestInit = {}) => fetch(base + path, { redirect: "manual", ...init }) } as TestApp);
+if ((await admin.signIn(ADMIN_PASSWORD)).status !== 303) throw new Error("could not sign in to the admin");
+const adminForm = (slug: string, title: string) => ({
+  action: "save", type: "release", title, artist: "Babbage", slug, published: "on", emailSignup: "on", autoRoute: "on",
+  "dest-0-present": "1", "dest-0-url": "https://open.spotify.com/track/abc", "dest-0-pos": "1",
+  "dest-1-present": "1", "dest-1-url": "https://music.apple.com/us/album/night-drive/123", "dest-1-pos": "2",
+  "dest-2-present": "1", "dest-2-url": "https://babbage.example/merch", "dest-2-label": "Merch", "dest-2-pos": "3",
+});
+for (const slug of slugs) {
+  const res = await admin.post(`/admin/links/${slug}`, adminForm(slug, "Night Drive"));
+  if (res.status !== 303) throw new Error(`could not turn the signup on for ${slug}: ${res.status}`);
 }
 
 // The Graph API's weather: a phase every few seconds, in a fixed cycle.
@@ -66,6 +83,9 @@ const sampler = setInterval(() => {
 }, 1000);
 
 const acknowledged: string[] = [];
+/** Addresses whose signup Outro confirmed; signup form tokens waiting out the 2 s minimum fill time. */
+const signedUp: string[] = [];
+const formTokens: { slug: string; t: string; at: number }[] = [];
 const statuses = new Map<number, number>();
 let requests = 0;
 let n = 0;
@@ -100,8 +120,30 @@ async function client(id: number) {
       await hit("GET", `/${slug}`, { headers: { "user-agent": "Googlebot/2.1 (+http://www.google.com/bot.html)" } });
     } else if (r < 0.95) {
       await hit("POST", `/${slug}/ack`, { body: `soak-ack-${n++}` });
-    } else if (r < 0.98) {
+    } else if (r < 0.97) {
       await hit("HEAD", `/${slug}/go/spotify`);
+    } else if (r < 0.99) {
+      // A fan signup: a form rendered at least 2 s ago (the spam guard's minimum), else fetch one.
+      const ready = formTokens.findIndex((f) => Date.now() - f.at > 2100);
+      if (ready === -1) {
+        const res = await fetch(`${base}/${slug}`, { headers: { "user-agent": HUMAN_UA } }).catch(() => null);
+        const t = res ? /name="t" value="([^"]+)"/.exec(await res.text())?.[1] : undefined;
+        if (t) formTokens.push({ slug, t, at: Date.now() });
+      } else {
+        const form = formTokens.splice(ready, 1)[0]!;
+        const email = `fan-${id}-${n++}@soak.example`;
+        const res = await hit("POST", `/${form.slug}/subscribe`, {
+          headers: { "user-agent": HUMAN_UA, accept: "application/json", "content-type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({ email, name: "Soak", consent: "on", website: "", t: form.t }),
+        });
+        if (res?.status === 200) signedUp.push(email);
+      }
+    } else if (r < 0.995) {
+      // An edit through the admin's own form (CSRF, validation, the same link service as the API).
+      requests++;
+      const res = await admin.post(`/admin/links/${slug}`, adminForm(slug, `Night Drive ${n++}`)).catch(() => null);
+      statuses.set(res?.status ?? 0, (statuses.get(res?.status ?? 0) ?? 0) + 1);
+      if (!res || res.status !== 303) problems.push(`admin edit of ${slug} answered ${res?.status ?? "nothing"}`);
     } else {
       // An edit as the admin makes it: the link service behind the admin and the API is the same.
       await hit("PATCH", `/api/links/${slug}`, {
@@ -146,6 +188,9 @@ const db = new Database(join(dataDir, "outro.db"), { readonly: true });
 const stored = new Set(db.query<{ event_id: string }, []>("SELECT event_id FROM clicks").all().map((r) => r.event_id));
 const lost = acknowledged.filter((e) => !stored.has(e));
 if (lost.length) problems.push(`${lost.length} acknowledged clicks are not in the database (first: ${lost[0]})`);
+const fans = new Set(db.query<{ email: string }, []>("SELECT email FROM fans").all().map((r) => r.email));
+const lostFans = signedUp.filter((e) => !fans.has(e));
+if (lostFans.length) problems.push(`${lostFans.length} confirmed signups are not in the database (first: ${lostFans[0]})`);
 const byStatus = Object.fromEntries(db.query<{ status: string; n: number }, []>("SELECT status, COUNT(*) AS n FROM capi_events GROUP BY status").all().map((r) => [r.status, r.n]));
 const sent = db.query<{ event_id: string }, []>("SELECT event_id FROM capi_events WHERE status = 'sent'").all().map((r) => r.event_id);
 const overdue = db.query<{ n: number }, { now: number }>("SELECT COUNT(*) AS n FROM capi_events WHERE status = 'pending' AND next_attempt_at <= $now").get({ now: Date.now() - 5000 })!.n;
@@ -161,11 +206,12 @@ if (peakRss > MAX_RSS_MB * 2 ** 20) problems.push(`peak RSS ${(peakRss / 2 ** 20
 await graph.stop();
 
 say(`CAPI events by status ${JSON.stringify(byStatus)}; ${delivered.size} delivered to the Graph API, ${graph.requests.length} Graph requests`);
-say(`peak RSS of the server: ${(peakRss / 2 ** 20).toFixed(1)} MB`);
-if (process.env.SOAK_DISK_FULL === "1") problems.push(...(await diskFullDrill(say)));
+say(`peak RSS of the server: ${(peakRss / 2 ** 20).toFixed(1)} MB; ${signedUp.length} signups confirmed (5 per address per 10 minutes are let through)`);
+const drill = process.env.SOAK_DISK_FULL === "1" ? await diskFullDrill(say) : null;
+if (drill) problems.push(...drill);
 if (problems.length) {
   for (const p of problems.slice(0, 20)) say(`FAIL ${p}`);
   say(`${problems.length} problem(s)`);
   process.exit(1);
 }
-say(`passed: no 5xx, every acknowledged click stored, every due event delivered once, memory bounded${process.env.SOAK_DISK_FULL === "1" ? ", full disk survived" : ""}`);
+say(`passed: no 5xx, every acknowledged click stored, every due event delivered once, every confirmed signup stored, memory bounded${drill ? ", full disk survived" : ""}`);

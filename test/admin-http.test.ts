@@ -323,6 +323,15 @@ describe("admin links", () => {
     expect(await admin.page("/admin?q=nothing-like-this")).toContain("No link matches that search.");
   });
 
+  it("turns the fan signup on and off for a release link too", async () => {
+    const admin = await signedIn();
+    expect((await admin.post("/admin/links", releaseForm({ emailSignup: "on" }))).status).toBe(303);
+    expect(await admin.page("/admin/links/night-drive")).toMatch(/name="emailSignup" value="on" checked/);
+    expect(await (await t!.req("/night-drive", { headers: { "user-agent": HUMAN_UA } })).text()).toContain('action="/night-drive/subscribe"');
+    expect((await admin.post("/admin/links/night-drive", releaseForm())).status).toBe(303);
+    expect(await (await t!.req("/night-drive", { headers: { "user-agent": HUMAN_UA } })).text()).not.toContain("/night-drive/subscribe");
+  });
+
   it("keeps per-link pixel, write-only access token and event name overrides", async () => {
     const admin = await signedIn();
     const secret = "EAAB-per-link-secret-token-123";

@@ -86,7 +86,7 @@ describe("outro backup", () => {
     expect(await child.proc.exited).toBe(0);
   }, 60_000);
 
-  it("restores links, clicks, page views and CAPI events exactly after the data folder is wiped", async () => {
+  it("restores links, clicks, page views, fans and CAPI events exactly after the data folder is wiped", async () => {
     const dataDir = tempDir("outro-restore-");
     const config = loadConfig({ DATA_DIR: dataDir, API_TOKEN: TOKEN, PORT: "0", META_PIXEL_ID: "1234567890", META_ACCESS_TOKEN: "EAAB-test", META_GRAPH_URL: "http://127.0.0.1:9" });
     const db = openDatabase(dataDir);
@@ -102,6 +102,15 @@ describe("outro backup", () => {
       expect((await click(base, i % 2 ? "night-drive" : "b-side", i % 3 ? "spotify" : "apple-music", `restore-test-${String(i).padStart(4, "0")}`)).status).toBe(302);
     }
     await fetch(`${base}/night-drive`, { headers: { "user-agent": "Googlebot/2.1 (+http://www.google.com/bot.html)" } });
+    // A fan signs up through the page's form (rendered 3 s ago: the spam guard wants 2 s at least).
+    db.run("INSERT INTO link_options (link_id, email_signup) VALUES ((SELECT id FROM links WHERE slug = 'night-drive'), 1)");
+    outroApp.links.touch();
+    const signup = await fetch(`${base}/night-drive/subscribe`, {
+      method: "POST",
+      headers: { "user-agent": HUMAN_UA, accept: "application/json", "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ email: "Fan@Example.com", name: "Fan", consent: "on", website: "", t: outroApp.fans.formToken(Date.now() - 3000) }),
+    });
+    expect(signup.status).toBe(200);
     const stats = await (await api("GET", "/api/links/night-drive/stats")).json();
     const link = await (await api("GET", "/api/links/b-side")).json();
     await server.stop(true);
@@ -113,6 +122,8 @@ describe("outro backup", () => {
     expect(before.clicks).toHaveLength(20);
     expect(before.page_views).toHaveLength(21);
     expect(before.capi_events!.length).toBeGreaterThanOrEqual(40);
+    expect(before.fans).toHaveLength(1);
+    expect(before.fan_signups).toHaveLength(1);
     const file = join(tempDir("outro-backups-"), "outro.db");
     expect((await backupTo(dataDir, file)).bytes).toBeGreaterThan(0);
 

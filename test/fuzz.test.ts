@@ -240,12 +240,13 @@ describe("fuzzing the admin's forms", () => {
       const names = [
         "slug", "type", "title", "artist", "bio", "artworkUrl", "published", "featuredSlug", "pixelId", "accessToken", "clearAccessToken",
         "clickEvent", "clickEventCustom", "emailSignup", "consentMode", "limitedDataUse", "testEventCode", "name", "action", "preset",
-        "source", "medium", "campaign", "content", "term", "link", "q", "password", "confirm", "_csrf",
-        ...[0, 1, 2, 39, 40, 99].flatMap((i) => ["url", "label", "pos", "remove", "present", "date", "city", "venue", "ticketUrl"].flatMap((f) => [`dest-${i}-${f}`, `social-${i}-${f}`, `tour-${i}-${f}`])),
+        "source", "medium", "campaign", "content", "term", "link", "q", "password", "confirm", "_csrf", "timeZone", "rawRetentionDays",
+        "autoRoute", "autoRouteDelayMs", "deviceOrder",
+        ...[0, 1, 2, 39, 40, 99].flatMap((i) => ["url", "label", "pos", "remove", "present", "date", "city", "venue", "ticketUrl", "countries", "hiddenIn"].flatMap((f) => [`dest-${i}-${f}`, `social-${i}-${f}`, `tour-${i}-${f}`])),
       ];
       const form = fc.dictionary(fc.oneof(fc.constantFrom(...names), printable), fc.oneof(text, fc.constantFrom("on", "release", "bio", "Lead", "opt-in", "2026-02-30", "https://open.spotify.com/track/x")), { maxKeys: 14 });
       const target = fc.oneof(
-        fc.constantFrom("/admin/links", "/admin/settings", "/admin/settings/tokens", "/admin/fans/settings", "/admin/logout", "/admin/login", "/admin/setup"),
+        fc.constantFrom("/admin/links", "/admin/settings", "/admin/settings/tokens", "/admin/fans/settings", "/admin/stats/settings", "/admin/logout", "/admin/login", "/admin/setup"),
         fc.tuple(fc.oneof(fc.constantFrom("fuzz-a", "fuzz-bio"), segment), fc.constantFrom("", "/publish", "/delete")).map(([s, tail]) => `/admin/links/${s}${tail}`),
         fc.oneof(segment, fc.constantFrom("1", "-1", "99999999999999999999")).map((id) => `/admin/settings/tokens/${id}/revoke`),
         fc.oneof(segment, fc.constantFrom("1", "0")).map((id) => `/admin/fans/${id}/delete`),

@@ -102,11 +102,10 @@ export const linkRoutes = (kit: AdminKit) => {
       set.status = err.status;
       return form(shell, request, tidy, originalSlug, err.fields ? mapLinkErrors(err.fields, tidy.dests.length) : { form: err.message });
     }
-    if (link.type === "bio") {
-      kit.bio.saveTours(link.id, result.tours ?? []);
-      kit.bio.setEmailSignup(link.id, draft.emailSignup);
-      links.touch();
-    }
+    if (link.type === "bio") kit.bio.saveTours(link.id, result.tours ?? []);
+    // Release links and bio hubs alike can carry the fan signup.
+    kit.bio.setEmailSignup(link.id, draft.emailSignup);
+    links.touch();
     return ctx.redirect(`/admin/links/${link.slug}?saved=${existing ? "1" : "new"}`, 303);
   };
 

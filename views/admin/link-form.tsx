@@ -253,12 +253,12 @@ export const LinkFormPage = (p: LinkFormProps) => {
               </ol>
               <button type="submit" name="action" value="add-tour" class="secondary outline">Add a date</button>
             </section>
-            <section>
-              <h2>Email signup</h2>
-              <Checkbox label="Show an email signup form on the page" name="emailSignup" checked={d.emailSignup} />
-            </section>
           </>
         ) : ""}
+        <section>
+          <h2>Email signup</h2>
+          <Checkbox label="Show an email signup form on the page" name="emailSignup" checked={d.emailSignup} />
+        </section>
         {bio ? "" : (
           <section>
             <h2>Fan routing</h2>
