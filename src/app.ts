@@ -31,13 +31,17 @@ import { statsRoutes } from "./stats/routes";
 import { metricsRoutes } from "./ops/metrics";
 import { scheduleBackups } from "./ops/scheduled-backups";
 import { securityHeadersFor } from "./plugins/security";
+import { autofillService } from "./autofill/service";
+import { autofillRoutes } from "./autofill/routes";
+import { autofillAdminRoutes } from "./autofill/admin-routes";
+import { refillLink } from "./autofill/apply";
 import { startReleaseDay } from "./release/service";
 
 export interface AppDeps {
   config: Config;
   db: Database;
   clock?: () => number;
-  /** Auto-fill for one link, run again at its release moment (the auto-fill module provides it). */
+  /** Auto-fill for one link, run again at its release moment; by default the auto-fill module's refillLink. */
   refill?: (slug: string) => Promise<unknown>;
 }
 
@@ -53,7 +57,8 @@ export function createApp({ config, db, clock = Date.now, refill }: AppDeps) {
   const audience = audienceOf({ db, timeZone: () => settings.get().timeZone, trustProxy: config.trustProxy });
   const recorder = trafficRecorder({ links, writer, tracking: metaTracking(settings, clock), clock, audience });
   const databaseAnswers = databasePing(db);
-  const releaseDay = startReleaseDay({ db, config, settings, links, clock, refill, webhooks });
+  const autofill = autofillService({ config, db, clock });
+  const releaseDay = startReleaseDay({ db, config, settings, links, clock, webhooks, refill: refill ?? ((slug) => refillLink(links, autofill, slug)) });
 
   const backups = scheduleBackups({ dataDir: config.dataDir, intervalHours: config.backupIntervalHours, keep: config.backupKeep, clock });
   const securityHeaders = securityHeadersFor(config);
@@ -72,7 +77,7 @@ export function createApp({ config, db, clock = Date.now, refill }: AppDeps) {
         mapJsonSchema: { zod: z.toJSONSchema },
         exclude: { paths: [/^\/(?!api\/)/, "/api/*"] },
         documentation: {
-          info: { title: "Outro API", version: "1.0.0", description: "Smart links and bio hubs: links, stats and the Conversions API delivery log." },
+          info: { title: "Outro API", version: "1.0.0", description: "Smart links and bio hubs: links, stats, auto-fill from public music catalogues and the Conversions API delivery log." },
           components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
         },
       }),
@@ -85,10 +90,12 @@ export function createApp({ config, db, clock = Date.now, refill }: AppDeps) {
     })
     .use(assetRoutes)
     .use(apiRoutes({ envToken: config.apiToken, tokens, links, stats: linkStats(db, clock), clock, securityHeaders }))
+    .use(autofillRoutes({ envToken: config.apiToken, tokens, links, autofill, clock, securityHeaders }))
     .use(eventRoutes({ envToken: config.apiToken, tokens, log: deliveryLog(db), clock, headers: securityHeaders }))
     .use(mediaRoutes({ dataDir: config.dataDir }))
     .use(adminRoutes({ config, db, links, settings, tokens, clock }))
     .use(fanAdminRoutes({ config, db, links, settings, tokens, clock, fans }))
+    .use(autofillAdminRoutes({ config, db, links, settings, tokens, clock, autofill }))
     .use(metricsRoutes({ envToken: config.apiToken, tokens, clock, securityHeaders, traffic: writer.committed, delivery: deliveryLog(db), startedAt: clock(), backups: backups.status }))
     .use(statsRoutes({ config, db, links, settings, tokens, clock }));
 
@@ -97,6 +104,8 @@ export function createApp({ config, db, clock = Date.now, refill }: AppDeps) {
     links,
     settings,
     fans,
+    /** Auto-fill: `lookup`/`find` ask the catalogues; see src/autofill/apply.ts for `refillLink(links, autofill, slug)`. */
+    autofill,
     webhooks,
     releaseDay,
     /** Commits queued writes, stops the write thread and lets in-flight CAPI requests record their answers; the caller closes the database. */

@@ -29,6 +29,14 @@ const boolFlag = z
   .refine((v) => ["true", "false", "1", "0", "yes", "no", ""].includes(v), "must be true or false")
   .transform((v) => v === "true" || v === "1" || v === "yes");
 
+const milliseconds = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `must be a whole number of milliseconds from ${min} to ${max}`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be a whole number of milliseconds from ${min} to ${max}`);
+
 export const ConfigSchema = z.object({
   PORT: z
     .string()
@@ -89,6 +97,19 @@ export const ConfigSchema = z.object({
     .refine((v) => /^[^\r\n<>]*<[^\s@<>]+@[^\s@<>]+>$|^[^\s@<>]+@[^\s@<>]+$/.test(v), "must be an address, or a name and <address>")
     .optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(", ")}`).default("info"),
+  // Auto-fill's keyless public catalogues; tests point each at a local fake.
+  ITUNES_API_URL: httpUrl.default("https://itunes.apple.com"),
+  DEEZER_API_URL: httpUrl.default("https://api.deezer.com"),
+  MUSICBRAINZ_API_URL: httpUrl.default("https://musicbrainz.org/ws/2"),
+  ODESLI_API_URL: httpUrl.default("https://api.song.link/v1-alpha.1"),
+  AUTOFILL_COUNTRY: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z]{2}$/, "must be a two-letter country code such as US")
+    .transform((v) => v.toUpperCase())
+    .default("US"),
+  AUTOFILL_TIMEOUT_MS: milliseconds(100, 60_000).default(4000),
+  AUTOFILL_DEADLINE_MS: milliseconds(200, 120_000).default(8000),
 });
 
 export type Config = {
@@ -109,6 +130,16 @@ export type Config = {
   /** How many scheduled backups to keep. */
   backupKeep: number;
   logLevel: LogLevel;
+  /** Auto-fill: catalogue base URLs, the store country asked, per-request timeout and overall deadline. */
+  autofill: {
+    itunesUrl: string;
+    deezerUrl: string;
+    musicbrainzUrl: string;
+    odesliUrl: string;
+    country: string;
+    timeoutMs: number;
+    deadlineMs: number;
+  };
   /** Release-day mails go through this SMTP server (smtp[s]://user:pass@host:port); unset = no mail. */
   smtpUrl?: string;
   smtpFrom?: string;
@@ -158,6 +189,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     backupIntervalHours: c.BACKUP_INTERVAL_HOURS,
     backupKeep: c.BACKUP_KEEP,
     logLevel: c.LOG_LEVEL,
+    autofill: {
+      itunesUrl: c.ITUNES_API_URL,
+      deezerUrl: c.DEEZER_API_URL,
+      musicbrainzUrl: c.MUSICBRAINZ_API_URL,
+      odesliUrl: c.ODESLI_API_URL,
+      country: c.AUTOFILL_COUNTRY,
+      timeoutMs: c.AUTOFILL_TIMEOUT_MS,
+      deadlineMs: c.AUTOFILL_DEADLINE_MS,
+    },
     smtpUrl: c.SMTP_URL,
     smtpFrom: c.SMTP_FROM,
   };

@@ -35,7 +35,9 @@ export interface TestApp {
 export async function startApp(env: Record<string, string> = {}, opts: { clock?: () => number } = {}): Promise<TestApp> {
   const dataDir = tempDir();
   // Meta is out of reach here; a test that wants deliveries points META_GRAPH_URL at the fake Graph API.
-  const config = loadConfig({ DATA_DIR: dataDir, API_TOKEN: TOKEN, PORT: "0", META_GRAPH_URL: "http://127.0.0.1:9", ...env });
+  // So are the auto-fill catalogues; autofill tests point them at test/fake-catalogues.ts.
+  const offline = { ITUNES_API_URL: "http://127.0.0.1:9", DEEZER_API_URL: "http://127.0.0.1:9", MUSICBRAINZ_API_URL: "http://127.0.0.1:9", ODESLI_API_URL: "http://127.0.0.1:9" };
+  const config = loadConfig({ DATA_DIR: dataDir, API_TOKEN: TOKEN, PORT: "0", META_GRAPH_URL: "http://127.0.0.1:9", ...offline, ...env });
   const db = openDatabase(config.dataDir);
   const outro = createApp({ config, db, clock: opts.clock });
   const server = outro.app.listen({ port: 0, hostname: "127.0.0.1" });

@@ -30,7 +30,9 @@ export interface ReleaseApp {
  */
 export async function startReleaseApp(opts: { clock: () => number; env?: Record<string, string>; dataDir?: string; refill?: (slug: string) => Promise<unknown> }): Promise<ReleaseApp> {
   const dataDir = opts.dataDir ?? tempDir("outro-release-");
-  const config = loadConfig({ DATA_DIR: dataDir, API_TOKEN: TOKEN, PORT: "0", META_GRAPH_URL: "http://127.0.0.1:9", ...opts.env });
+  // Meta and the auto-fill catalogues are out of reach, as in startApp; a test points them at its fakes.
+  const offline = { ITUNES_API_URL: "http://127.0.0.1:9", DEEZER_API_URL: "http://127.0.0.1:9", MUSICBRAINZ_API_URL: "http://127.0.0.1:9", ODESLI_API_URL: "http://127.0.0.1:9" };
+  const config = loadConfig({ DATA_DIR: dataDir, API_TOKEN: TOKEN, PORT: "0", META_GRAPH_URL: "http://127.0.0.1:9", ...offline, ...opts.env });
   const db = openDatabase(config.dataDir);
   const outro = createApp({ config, db, clock: opts.clock, refill: opts.refill });
   const server = outro.app.listen({ port: 0, hostname: "127.0.0.1" });

@@ -3,6 +3,7 @@ import { HUMAN_UA, release } from "./helpers";
 import { fakeClock, signUp, smtpReceiver, startReleaseApp, webhookReceiver, type ReleaseApp } from "./release-helpers";
 import { loadConfig, ConfigError } from "../src/config";
 import { AdminClient, ADMIN_PASSWORD } from "./admin-client";
+import { NIGHT_DRIVE_ALBUM, startFakeCatalogues } from "./fake-catalogues";
 
 const MOMENT = Date.parse("2027-01-14T23:00:00Z"); // 2027-01-15 00:00 in Berlin
 const FROM = "Babbage <news@babbage.example>";
@@ -202,6 +203,32 @@ describe("release-day notifications", () => {
     clock.advance(60_000);
     await settle(t);
     expect(calls).toBe(1);
+  });
+
+  it("runs the real auto-fill again at the moment, adding the services that appeared, keeping the artist's own", async () => {
+    const cats = await startFakeCatalogues([NIGHT_DRIVE_ALBUM]);
+    cleanups.push(() => cats.stop());
+    const clock = fakeClock(MOMENT - 600_000);
+    const t = await startReleaseApp({ clock: clock.now, env: cats.env });
+    cleanups.push(() => t.close({ keepData: false }));
+    await t.api("POST", "/api/links", { ...upcoming(), destinations: [{ url: NIGHT_DRIVE_ALBUM.spotifyUrl }, { url: "https://babbage.example/merch", label: "Merch" }] });
+    await settle(t);
+    expect(cats.odesli.requests).toHaveLength(0);
+    clock.set(MOMENT);
+    await settle(t);
+    const link = await (await t.api("GET", "/api/links/night-drive")).json();
+    const services = link.destinations.map((d: { service: string | null }) => d.service);
+    expect(services.slice(0, 2)).toEqual(["spotify", null]);
+    expect(services).toContain("tidal");
+    expect(services).toContain("apple-music");
+    expect(link.destinations[0].url).toBe(NIGHT_DRIVE_ALBUM.spotifyUrl);
+    // The pre-save link survives the refill's edit; the page is the smart link with the new services.
+    expect(link.presaves.map((p: { key: string }) => p.key)).toEqual(["presave-spotify"]);
+    expect(await (await t.req("/night-drive")).text()).toContain('href="/night-drive/go/tidal"');
+    const asked = cats.odesli.requests.length + cats.deezer.requests.length + cats.itunes.requests.length;
+    clock.advance(3_600_000);
+    await settle(t);
+    expect(cats.odesli.requests.length + cats.deezer.requests.length + cats.itunes.requests.length).toBe(asked);
   });
 
   it("leaves an unpublished link alone at its moment, and catches up when it is published", async () => {

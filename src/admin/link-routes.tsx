@@ -142,7 +142,9 @@ export const linkRoutes = (kit: AdminKit) => {
       const link = find(params.slug);
       if (!link) return notFound(shell, set, params.slug);
       const draft = draftFromLink(link, kit.bio.tours(link.id), kit.bio.emailSignup(link.id));
-      const saved = query.saved === "new" ? "Created. Share the address above, or preview it first." : query.saved ? "Saved." : undefined;
+      const filled = typeof query.autofilled === "string" && /^\d{1,3}$/.test(query.autofilled) ? Number(query.autofilled) : null;
+      const saved = filled !== null ? (filled ? `Auto-fill added ${filled} destination${filled === 1 ? "" : "s"}. Your own entries were kept.` : "Auto-fill added nothing new: your own entries were kept.")
+        : query.saved === "new" ? "Created. Share the address above, or preview it first." : query.saved ? "Saved." : undefined;
       return form(shell, request, draft, link.slug, {}, saved);
     }, { admin: true })
     .post("/links/:slug", (ctx) => {

@@ -1,6 +1,7 @@
 import { AdminLayout, Csrf, type Shell } from "./layout";
 import { Checkbox, Field, FieldError, FormAlert } from "./fields";
 import type { DestRow, LinkDraft, TourRow } from "../../src/admin/link-form";
+import { AutofillBox } from "./autofill";
 
 export interface ServiceInfo {
   id: string;
@@ -177,6 +178,7 @@ export const LinkFormPage = (p: LinkFormProps) => {
       ) : ""}
       <FormAlert errors={p.errors} saved={p.saved} />
       {p.errors.form ? <p class="alert error" safe>{p.errors.form}</p> : ""}
+      {!bio ? <section aria-label="Auto-fill"><AutofillBox slug={p.originalSlug ?? "new"} q="" /></section> : ""}
       <form method="post" action={action} enctype="multipart/form-data" class="link-form">
         {/* Enter in a text field presses the first submit button: make that "Save". */}
         <button type="submit" name="action" value="save" class="default-submit" tabindex="-1" aria-hidden="true">Save</button>

@@ -5,6 +5,7 @@ import outbox from "./003-outbox.sql" with { type: "text" };
 import analytics from "./004-analytics.sql" with { type: "text" };
 import fans from "./005-fans.sql" with { type: "text" };
 import routing from "./006-routing.sql" with { type: "text" };
+import autofill from "./007-autofill.sql" with { type: "text" };
 import release from "./008-release.sql" with { type: "text" };
 
 /** Numbered migrations; position + 1 is the schema version recorded in PRAGMA user_version. */
@@ -15,5 +16,6 @@ export const migrations: readonly { name: string; sql: string }[] = [
   { name: "004-analytics", sql: analytics },
   { name: "005-fans", sql: fans },
   { name: "006-routing", sql: routing },
+  { name: "007-autofill", sql: autofill },
   { name: "008-release", sql: release },
 ];
