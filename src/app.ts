@@ -36,15 +36,19 @@ import { checkerUserAgent } from "./monitor/check-url";
 import { autofillService } from "./autofill/service";
 import { autofillRoutes } from "./autofill/routes";
 import { autofillAdminRoutes } from "./autofill/admin-routes";
+import { refillLink } from "./autofill/apply";
+import { startReleaseDay } from "./release/service";
 
 export interface AppDeps {
   config: Config;
   db: Database;
   clock?: () => number;
+  /** Auto-fill for one link, run again at its release moment; by default the auto-fill module's refillLink. */
+  refill?: (slug: string) => Promise<unknown>;
 }
 
 /** Builds the whole app from its dependencies; index.ts only listens, tests call this directly. */
-export function createApp({ config, db, clock = Date.now }: AppDeps) {
+export function createApp({ config, db, clock = Date.now, refill }: AppDeps) {
   const links = linkService(db, clock);
   const settings = settingsService(db, config);
   const tokens = tokenRepo(db);
@@ -56,6 +60,7 @@ export function createApp({ config, db, clock = Date.now }: AppDeps) {
   const recorder = trafficRecorder({ links, writer, tracking: metaTracking(settings, clock), clock, audience });
   const databaseAnswers = databasePing(db);
   const autofill = autofillService({ config, db, clock });
+  const releaseDay = startReleaseDay({ db, config, settings, links, clock, webhooks, refill: refill ?? ((slug) => refillLink(links, autofill, slug)) });
 
   const backups = scheduleBackups({ dataDir: config.dataDir, intervalHours: config.backupIntervalHours, keep: config.backupKeep, clock });
   const securityHeaders = securityHeadersFor(config);
@@ -68,7 +73,7 @@ export function createApp({ config, db, clock = Date.now }: AppDeps) {
   const app = new Elysia()
     // The two hot paths come first: global plugins registered later add per-request work they do not need.
     .use(clickOutRoutes({ config, recorder }))
-    .use(pageRoutes({ config, links, recorder, fans, settings, onSignup: () => { sender.notify(); webhooks.notify(); }, hiddenUrls: monitor.hiddenUrls }))
+    .use(pageRoutes({ config, links, recorder, fans, settings, clock, releaseDay, onSignup: () => { sender.notify(); webhooks.notify(); }, hiddenUrls: monitor.hiddenUrls }))
     .use(unsubscribeRoutes(fans))
     .use(errorHandler)
     .use(html({ autoDetect: false }))
@@ -110,10 +115,12 @@ export function createApp({ config, db, clock = Date.now }: AppDeps) {
     autofill,
     webhooks,
     monitor,
+    releaseDay,
     /** Commits queued writes, stops the write thread and lets in-flight CAPI requests record their answers; the caller closes the database. */
     close: async () => {
       await backups.stop();
       await monitor.stop();
+      await releaseDay.stop();
       await writer.close();
       await sender.stop();
       await webhooks.stop();

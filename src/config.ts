@@ -99,6 +99,24 @@ export const ConfigSchema = z.object({
     .transform(Number)
     .refine((n) => n <= 600_000, "must be a whole number of milliseconds from 0 to 600000")
     .default(2_000),
+  SMTP_URL: z
+    .string()
+    .trim()
+    .refine((v) => {
+      try {
+        const u = new URL(v);
+        return (u.protocol === "smtp:" || u.protocol === "smtps:") && u.hostname !== "";
+      } catch {
+        return false;
+      }
+    }, "must look like smtp://user:pass@host:587 (or smtps:// for TLS from the start)")
+    .optional(),
+  SMTP_FROM: z
+    .string()
+    .trim()
+    .max(320)
+    .refine((v) => /^[^\r\n<>]*<[^\s@<>]+@[^\s@<>]+>$|^[^\s@<>]+@[^\s@<>]+$/.test(v), "must be an address, or a name and <address>")
+    .optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(", ")}`).default("info"),
   // Auto-fill's keyless public catalogues; tests point each at a local fake.
   ITUNES_API_URL: httpUrl.default("https://itunes.apple.com"),
@@ -149,6 +167,9 @@ export type Config = {
     timeoutMs: number;
     deadlineMs: number;
   };
+  /** Release-day mails go through this SMTP server (smtp[s]://user:pass@host:port); unset = no mail. */
+  smtpUrl?: string;
+  smtpFrom?: string;
 };
 
 export class ConfigError extends Error {}
@@ -166,9 +187,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? "environment");
-    throw new ConfigError(`${name}: ${issue.message} (got ${JSON.stringify(env[name] ?? "")})`);
+    // An SMTP URL carries a password: never echo it.
+    const got = name === "SMTP_URL" ? (env[name] ?? "").replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@") : env[name] ?? "";
+    throw new ConfigError(`${name}: ${issue.message} (got ${JSON.stringify(got)})`);
   }
   const c = parsed.data;
+  if (c.SMTP_URL && !c.SMTP_FROM) throw new ConfigError("SMTP_FROM: is required when SMTP_URL is set (the address release-day mails come from)");
   const dataDir = resolve(c.DATA_DIR);
   try {
     mkdirSync(dataDir, { recursive: true });
@@ -204,5 +228,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       timeoutMs: c.AUTOFILL_TIMEOUT_MS,
       deadlineMs: c.AUTOFILL_DEADLINE_MS,
     },
+    smtpUrl: c.SMTP_URL,
+    smtpFrom: c.SMTP_FROM,
   };
 }

@@ -12,3 +12,8 @@ declare module "*/page-script.js" {
   const text: string;
   export default text;
 }
+
+declare module "*/countdown.js" {
+  const text: string;
+  export default text;
+}

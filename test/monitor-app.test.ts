@@ -412,3 +412,42 @@ describe("monitor and tour tickets", () => {
     }
   });
 });
+
+describe("monitor and pre-save links", () => {
+  it("checks pre-save links, flags a broken one and leaves it off the countdown page while hiding", async () => {
+    const site = startFakeDestinations();
+    const now = Date.UTC(2027, 0, 1, 12);
+    const t = await startApp(MONITOR_ENV, { clock: () => now });
+    try {
+      const link = await t.createLink({
+        slug: "soon", title: "Soon", artist: "Babbage",
+        releaseDate: "2027-01-15", releaseTime: "00:00", releaseTimeZone: "Europe/Berlin",
+        destinations: [{ url: `${site.url}/ok`, label: "Shop" }],
+        presaves: [{ url: `${site.url}/gone`, label: "Pre-save everywhere" }, { url: `${site.url}/ok-presave`, label: "Pre-add" }],
+      });
+      const [dead, alive] = link.presaves.map((p: { key: string }) => p.key);
+      await t.outro.monitor.checkAll("api");
+      const h = await (await t.api("GET", "/api/links/soon/health")).json();
+      expect(h.presaves).toEqual([
+        expect.objectContaining({ key: dead, verdict: "broken", statusCode: 404 }),
+        expect.objectContaining({ key: alive, verdict: "ok" }),
+      ]);
+      const admin = new AdminClient(t);
+      await admin.signIn();
+      expect(await admin.page("/admin")).toContain("Pre-save: Pre-save everywhere: HTTP 404 Not Found (GET)");
+      const editor = await admin.page("/admin/links/soon");
+      expect(editor.split('name="presave-0-url"')[1]!.split("</li>")[0]).toContain('data-health="broken"');
+
+      const countdown = async () => (await t.req("/soon", { headers: { "user-agent": HUMAN_UA } })).text();
+      expect(await countdown()).toContain(`/soon/go/${dead}`);
+      t.settings.set("hideBrokenDestinations", true);
+      t.outro.links.touch();
+      const page = await countdown();
+      expect(page).not.toContain(`/soon/go/${dead}`);
+      expect(page).toContain(`/soon/go/${alive}`);
+    } finally {
+      await t.close();
+      site.close();
+    }
+  });
+});

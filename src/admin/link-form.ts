@@ -45,6 +45,11 @@ export interface LinkDraft {
   autoRoute: boolean;
   autoRouteDelayMs: string;
   deviceOrder: boolean;
+  /** Release day (release links): local date, time and IANA zone, and pre-save links. */
+  releaseDate: string;
+  releaseTime: string;
+  releaseTimeZone: string;
+  presaves: DestRow[];
   dests: DestRow[];
   socials: DestRow[];
   tours: TourRow[];
@@ -65,6 +70,7 @@ export function emptyDraft(type: "release" | "bio"): LinkDraft {
     slug: "", type, title: "", artist: "", bio: "", artworkUrl: "", published: true, featuredSlug: "", pixelId: "",
     hasAccessToken: false, clickEvent: "", clickEventCustom: "", emailSignup: false,
     autoRoute: true, autoRouteDelayMs: "1500", deviceOrder: false,
+    releaseDate: "", releaseTime: "", releaseTimeZone: "", presaves: [],
     dests: [{ url: "", label: "", service: null }, { url: "", label: "", service: null }, { url: "", label: "", service: null }],
     socials: type === "bio" ? [{ url: "", label: "", service: null }] : [],
     tours: [],
@@ -87,6 +93,8 @@ export function draftFromLink(link: Link, tours: TourDate[], emailSignup: boolea
     published: link.published, featuredSlug: link.featuredSlug ?? "", pixelId: link.pixelId ?? "",
     hasAccessToken: link.accessToken !== null, ...eventChoice(link.clickEventName), emailSignup,
     autoRoute: link.autoRoute, autoRouteDelayMs: String(link.autoRouteDelayMs), deviceOrder: link.deviceOrder,
+    releaseDate: link.releaseDate ?? "", releaseTime: link.releaseTime ?? "", releaseTimeZone: link.releaseTimeZone ?? "",
+    presaves: link.presaves.map((p) => ({ url: p.url, label: p.label ?? "", service: p.service })),
     // A known service's label is its name, which the form does not repeat.
     dests: rows.filter((r) => !r.social).map(({ url, label, service, countries, hiddenIn }) => ({ url, label: service && label === catalogEntry(service)?.name ? "" : label, service, countries, hiddenIn })),
     socials: rows.filter((r) => r.social).map(({ url, service }) => ({ url, label: "", service })),
@@ -121,6 +129,8 @@ export function draftFromForm(body: unknown, type: "release" | "bio", hasAccessT
     pixelId: text("pixelId", 200), hasAccessToken, clickEvent: text("clickEvent", 100), clickEventCustom: text("clickEventCustom", 200),
     emailSignup: text("emailSignup") === "on",
     autoRoute: text("autoRoute") === "on", autoRouteDelayMs: text("autoRouteDelayMs", 20), deviceOrder: text("deviceOrder") === "on",
+    releaseDate: text("releaseDate", 100), releaseTime: text("releaseTime", 100), releaseTimeZone: text("releaseTimeZone", 100),
+    presaves: type === "release" ? rows(text, "presave", dest) : [],
     dests: rows(text, "dest", dest),
     socials: type === "bio" ? rows(text, "social", dest) : [],
     tours: type === "bio" ? rows(text, "tour", (f) => ({ date: f("date"), city: f("city"), venue: f("venue"), ticketUrl: f("ticketUrl") })) : [],
@@ -186,6 +196,13 @@ export function validateDraft(draft: LinkDraft, opts: { isNew: boolean; accessTo
     pixelId: draft.pixelId.trim() || null,
     ...(opts.clearAccessToken ? { accessToken: null } : opts.accessToken.trim() ? { accessToken: opts.accessToken } : {}),
     clickEventName,
+    // A blank date clears the release moment; bio hubs have none.
+    ...(draft.type === "release" ? {
+      releaseDate: draft.releaseDate.trim() || null,
+      releaseTime: draft.releaseTime.trim() || null,
+      releaseTimeZone: draft.releaseTimeZone.trim() || null,
+      presaves: draft.presaves.filter((d) => !blankDest(d)).map((d) => ({ url: d.url, ...(d.label.trim() ? { label: d.label } : {}) })),
+    } : {}),
   };
   const parsed = (opts.isNew ? LinkCreate : LinkPatch).safeParse(input);
   if (!parsed.success) Object.assign(errors, mapLinkErrors(fieldErrors(parsed.error.issues), dests.length), { ...errors });
@@ -245,6 +262,7 @@ export function mapLinkErrors(fields: Record<string, string>, destCount: number)
       const field = m[2] === "label" ? "label" : m[2] === "countryUrls" ? "countries" : m[2] === "hiddenIn" ? "hiddenIn" : "url";
       out[i < destCount ? `dest-${i}-${field}` : `social-${i - destCount}-url`] ??= message;
     } else if (path === "destinations") out.dests ??= message;
+    else if (/^presaves\.\d+\.(url|label)$/.test(path)) out[path.replace(/^presaves\.(\d+)\.(\w+)$/, "presave-$1-$2")] ??= message;
     else if (path === "accessToken") out.accessToken ??= message.replace(/^Too small.*/, "at least 10 characters");
     else out[path] ??= message;
   }
@@ -253,5 +271,5 @@ export function mapLinkErrors(fields: Record<string, string>, destCount: number)
 
 /** Only after a draft was tidied (blank rows dropped) do row numbers match the errors again. */
 export function tidyDraft(draft: LinkDraft): LinkDraft {
-  return { ...draft, dests: draft.dests.filter((d) => !blankDest(d)), socials: draft.socials.filter((d) => !blankDest(d)), tours: draft.tours.filter((t) => !blankTour(t)) };
+  return { ...draft, dests: draft.dests.filter((d) => !blankDest(d)), presaves: draft.presaves.filter((d) => !blankDest(d)), socials: draft.socials.filter((d) => !blankDest(d)), tours: draft.tours.filter((t) => !blankTour(t)) };
 }

@@ -22,13 +22,14 @@ const toView = (h: HealthRow, hidden: boolean): HealthView => ({
   verdict: h.verdict, answer: h.answer, checkedAt: adminTime(h.checkedAt), brokenSince: adminTime(h.brokenSince), failures: h.failures, hidden,
 });
 
-/** A link's broken destinations (per-country URLs and tickets of shows still listed too), named as the artist knows them. */
+/** A link's broken destinations (per-country URLs, pre-saves and tickets of shows still listed too), named as the artist knows them. */
 export function brokenDestinations(link: Link, byUrl: Map<string, HealthRow>, now: number): BrokenDest[] {
   const today = tourCutoff(now);
   const urls: [string, string][] = link.destinations.flatMap((d) => {
     const name = d.label ?? (d.service ? catalogEntry(d.service)?.name : null) ?? d.key;
     return [[name, d.url], ...Object.entries(d.countryUrls ?? {}).map(([cc, url]): [string, string] => [`${name} (${cc})`, url])];
   });
+  for (const d of link.presaves) urls.push([`Pre-save: ${d.label ?? (d.service ? catalogEntry(d.service)?.name : null) ?? d.key}`, d.url]);
   for (const t of link.tourDates ?? []) if (t.ticketUrl && t.date >= today) urls.push([`Tickets ${t.date} ${t.city}`, t.ticketUrl]);
   return urls.flatMap(([name, url]) => {
     const h = byUrl.get(url);

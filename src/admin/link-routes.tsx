@@ -10,15 +10,22 @@ import { dashboardAlerts } from "./health";
 import { brokenDestinations, healthLookup } from "./link-health";
 import { draftFromForm, draftFromLink, emptyDraft, mapLinkErrors, tidyDraft, validateDraft, type LinkDraft } from "./link-form";
 import { AdminNotFound, DashboardPage, DeleteConfirmPage } from "../../views/admin/dashboard";
-import { LinkFormPage, type ServiceInfo } from "../../views/admin/link-form";
+import { LinkFormPage, type ReleaseStatus, type ServiceInfo } from "../../views/admin/link-form";
+import { releaseQueueRepo } from "../release/queue-repo";
 import type { Shell } from "../../views/admin/layout";
 import { SmartLinkPage } from "../../views/pages/smart-link";
 import { BioHubPage } from "../../views/pages/bio-hub";
+import { PreReleasePage } from "../../views/pages/pre-release";
+import { preReleaseProps } from "../release/page-props";
+import { isUpcoming } from "../release/schedule";
+import { releaseMomentText, timeLeftText } from "../release/moment";
 
 const serviceOf = (id: string | null): ServiceInfo | null => {
   const e = id ? catalogEntry(id) : undefined;
   return e ? { id: e.id, name: e.name, kind: e.kind } : null;
 };
+
+const TIME_ZONES: readonly string[] = ["UTC", ...Intl.supportedValuesOf("timeZone")];
 
 type Ctx = { set: { status?: number | string; headers: Record<string, string | number> }; request: Request };
 
@@ -33,6 +40,14 @@ export const linkRoutes = (kit: AdminKit) => {
       return null;
     }
   };
+  const releaseQueue = releaseQueueRepo(kit.db);
+  const releaseStatus = (slug: string): ReleaseStatus | null => {
+    const link = find(slug);
+    if (!link || link.releaseAt === null || link.releaseTimeZone === null) return null;
+    const when = releaseMomentText(link.releaseAt, link.releaseTimeZone);
+    const state = link.releasedAt !== null ? `Released ${when}` : isUpcoming(link, kit.clock()) ? `Counting down to ${when}` : link.published ? `Due ${when} (handled within seconds)` : `Due ${when} (handled once the link is published)`;
+    return { state, ...releaseQueue.statusOf(link.id) };
+  };
   const notFound = (shell: Shell, set: Ctx["set"], slug: string) => {
     set.status = 404;
     return <AdminNotFound shell={shell} what={`There is no link “${slug.slice(0, 80)}”.`} />;
@@ -42,7 +57,8 @@ export const linkRoutes = (kit: AdminKit) => {
     <LinkFormPage
       shell={shell} draft={draft} originalSlug={originalSlug} errors={errors} saved={saved} baseUrl={base(request)}
       releases={links.list().filter((l) => l.type === "release" && l.slug !== originalSlug).map((l) => ({ slug: l.slug, title: l.title }))}
-      standardEvents={STANDARD_EVENTS} serviceOf={serviceOf} healthOf={originalSlug ? healthLookup(kit.monitor) : undefined}
+      standardEvents={STANDARD_EVENTS} serviceOf={serviceOf} timeZones={TIME_ZONES} releaseStatus={originalSlug ? releaseStatus(originalSlug) : null}
+      healthOf={originalSlug ? healthLookup(kit.monitor) : undefined}
     />
   );
 
@@ -55,8 +71,9 @@ export const linkRoutes = (kit: AdminKit) => {
     const originalSlug = existing?.slug ?? null;
     const action = text("action", 20);
     const blank = { url: "", label: "", service: null };
-    if (action === "add-dest" || action === "add-social" || action === "add-tour") {
+    if (action === "add-dest" || action === "add-social" || action === "add-tour" || action === "add-presave") {
       if (action === "add-dest") draft.dests.push(blank);
+      if (action === "add-presave" && type === "release") draft.presaves.push(blank);
       if (action === "add-social" && type === "bio") draft.socials.push(blank);
       if (action === "add-tour" && type === "bio") draft.tours.push({ date: "", city: "", venue: "", ticketUrl: "" });
       return form(shell, request, draft, originalSlug);
@@ -174,6 +191,7 @@ export const linkRoutes = (kit: AdminKit) => {
       const b = base(request);
       // The same buttons fans get: broken destinations are left out while the instance hides them.
       const visibility = { hiddenUrls: kit.monitor?.hiddenUrls() };
+      if (isUpcoming(link, kit.clock())) return <PreReleasePage {...preReleaseProps(link, b, "", Bun.escapeHTML(timeLeftText(link.releaseAt! - kit.clock())), visibility)} />;
       return link.type === "bio"
         ? <BioHubPage {...bioHubProps(link, links.featuredFor(link), b, "", kit.clock(), visibility)} />
         : <SmartLinkPage {...smartLinkProps(link, b, "", visibility)} />;

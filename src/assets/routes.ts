@@ -2,11 +2,13 @@ import { Elysia } from "elysia";
 import { catalogEntry, iconSvg } from "../catalog";
 import pageCss from "./page.css" with { type: "text" };
 import pageJs from "./page-script.js" with { type: "text" };
+import countdownJs from "./countdown.js" with { type: "text" };
 
 /** Content-hashed names: a deploy changes the URL, so the files can be cached for a year. */
 const version = (text: string) => new Bun.CryptoHasher("sha256").update(text).digest("hex").slice(0, 10);
 export const PAGE_CSS_URL = `/assets/page.css?v=${version(pageCss)}`;
 export const PAGE_JS_URL = `/assets/outro.js?v=${version(pageJs)}`;
+export const COUNTDOWN_JS_URL = `/assets/countdown.js?v=${version(countdownJs)}`;
 
 const YEAR = "public, max-age=31536000, immutable";
 const icons = new Map<string, string>();
@@ -39,6 +41,11 @@ export const assetRoutes = new Elysia({ name: "assets" })
     set.headers["content-type"] = "text/javascript; charset=utf-8";
     set.headers["cache-control"] = YEAR;
     return pageJs;
+  })
+  .get("/assets/countdown.js", ({ set }) => {
+    set.headers["content-type"] = "text/javascript; charset=utf-8";
+    set.headers["cache-control"] = YEAR;
+    return countdownJs;
   })
   .get("/assets/icons/:file", ({ params, set }) => {
     const id = (params.file ?? "").replace(/\.svg$/, "");

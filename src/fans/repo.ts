@@ -52,6 +52,7 @@ export function fanRepo(db: Database) {
         email: string; name: string | null; now: number; token: string; signup: Omit<SignupRow, "fanId">;
         webhook: ((fanId: number) => string) | null;
         events: { pixelId: string; eventName: string; eventId: string; eventTime: number; payload: string }[];
+        also?: (fanId: number) => void;
       }) => {
         const existing = byEmail.get({ email: input.email });
         let fanId: number;
@@ -70,6 +71,7 @@ export function fanRepo(db: Database) {
         });
         if (created && input.webhook) insertWebhook.run({ fanId, payload: input.webhook(fanId), now: input.now });
         for (const e of input.events) insertEvent.run({ ...e, now: input.now, linkId: input.signup.linkId, fanId });
+        input.also?.(fanId);
         return { fanId, created };
       },
     ),

@@ -32,6 +32,8 @@ export interface SignupRequest {
   referrer: string | null;
   /** Bots, previews and prefetches are refused quietly. */
   human: boolean;
+  /** Runs inside the signup's transaction with the fan's id (e.g. to ask for the release-day note). */
+  alsoRecord?: (fanId: number) => void;
 }
 
 export function fanService(db: Database, settings: SettingsService, clock: () => number = Date.now) {
@@ -107,6 +109,7 @@ export function fanService(db: Database, settings: SettingsService, clock: () =>
             })
           : null,
         events,
+        also: req.alsoRecord,
       });
       return { ok: true, message: "Thanks — you're on the list.", eventId: events.length ? eventId : null, events: events.length };
     },

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { isTimeZone } from "../stats/time-zone";
+import { isLocalDate, isLocalTime } from "../release/moment";
 
 /** Paths the app itself serves; a slug may never shadow them. */
 export const RESERVED_SLUGS = new Set([
@@ -69,6 +71,18 @@ export const EventName = z
 
 const nullable = <T extends z.ZodType>(t: T) => t.nullable().optional();
 
+/** The release moment as the artist means it: a local date and time in an IANA zone. */
+export const ReleaseDate = z.string().trim().refine(isLocalDate, "must be a real date written YYYY-MM-DD");
+export const ReleaseTime = z.string().trim().refine(isLocalTime, "must be a time HH:MM from 00:00 to 23:59");
+export const ReleaseTimeZone = z.string().trim().refine(isTimeZone, "must be an IANA time zone such as Europe/Berlin");
+
+/** A pre-save / pre-add page (distributor, Spotify Countdown Page, Apple Music pre-add), shown only before release. */
+export const PresaveInput = z.object({
+  url: HttpUrl,
+  label: oneLine(80).optional(),
+});
+const Presaves = z.array(PresaveInput).max(10, "at most 10 pre-save links");
+
 export const LinkCreate = z.object({
   slug: Slug,
   type: z.enum(["release", "bio"]).default("release"),
@@ -88,6 +102,11 @@ export const LinkCreate = z.object({
   autoRouteDelayMs: z.number().int("a whole number of milliseconds").min(0, "at least 0").max(10_000, "at most 10000 (10 s)").default(1500),
   /** Put the fan's platform's own service first (Apple Music on iOS and macOS, YouTube Music on Android). */
   deviceOrder: z.boolean().default(false),
+  releaseDate: nullable(ReleaseDate),
+  /** Defaults to 00:00 when a release date is given. */
+  releaseTime: nullable(ReleaseTime),
+  releaseTimeZone: nullable(ReleaseTimeZone),
+  presaves: Presaves.default([]),
 });
 export type LinkCreate = z.infer<typeof LinkCreate>;
 
@@ -101,6 +120,7 @@ export const LinkPatch = LinkCreate.partial().extend({
   autoRoute: z.boolean().optional(),
   autoRouteDelayMs: z.number().int("a whole number of milliseconds").min(0, "at least 0").max(10_000, "at most 10000 (10 s)").optional(),
   deviceOrder: z.boolean().optional(),
+  presaves: Presaves.optional(),
 });
 export type LinkPatch = z.infer<typeof LinkPatch>;
 
@@ -134,6 +154,15 @@ export interface Link {
   autoRoute: boolean;
   autoRouteDelayMs: number;
   deviceOrder: boolean;
+  /** The release moment as typed (local date, time, zone) and the UTC instant it is; null without one. */
+  releaseDate: string | null;
+  releaseTime: string | null;
+  releaseTimeZone: string | null;
+  releaseAt: number | null;
+  /** When the scheduler handled the moment (notifications queued); null before. */
+  releasedAt: number | null;
+  /** Pre-save links: click-out destinations shown only before the release. */
+  presaves: Destination[];
   createdAt: number;
   updatedAt: number;
   destinations: Destination[];
@@ -151,9 +180,13 @@ export interface TourDate {
 
 /** The link as the API shows it: secrets replaced by a flag. */
 export function publicLink(link: Link) {
-  const { accessToken, createdAt, updatedAt, ...rest } = link;
+  const { accessToken, createdAt, updatedAt, releaseAt, releasedAt, presaves, ...rest } = link;
   return {
     ...rest,
+    // Country rules are for destinations; a pre-save link has none.
+    presaves: presaves.map(({ countryUrls: _c, hiddenIn: _h, ...p }) => p),
+    releaseAt: releaseAt === null ? null : new Date(releaseAt).toISOString(),
+    releasedAt: releasedAt === null ? null : new Date(releasedAt).toISOString(),
     hasAccessToken: accessToken !== null,
     createdAt: new Date(createdAt).toISOString(),
     updatedAt: new Date(updatedAt).toISOString(),

@@ -19,7 +19,7 @@ const GENERIC_ICONS: [RegExp, string][] = [
   [/site|web|home/i, "website"],
 ];
 
-function button(slug: string, d: Destination, carry: string): ButtonProps {
+export function button(slug: string, d: Destination, carry: string): ButtonProps {
   const entry = d.service ? catalogEntry(d.service) : undefined;
   const generic = GENERIC_ICONS.find(([re]) => re.test(`${d.label ?? ""} ${d.key}`))?.[1] ?? "link";
   return {

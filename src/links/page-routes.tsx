@@ -29,6 +29,11 @@ import { rememberedService } from "../routing/remembered";
 import { inAppBrowser } from "../routing/handoff";
 import { AutoRoute, OpenInBrowserHint } from "../../views/components/fan-routing";
 import { catalogEntry } from "../catalog";
+import { PreReleasePage } from "../../views/pages/pre-release";
+import { preReleaseProps } from "../release/page-props";
+import { isUpcoming } from "../release/schedule";
+import { timeLeftText } from "../release/moment";
+import type { ReleaseDay } from "../release/service";
 
 const UNTRACKED_CSP = pageCsp(null);
 
@@ -41,7 +46,8 @@ const SIGNUP_MSG = "__OUTRO_SIGNUP_MSG__";
 const SIGNUP_EMAIL = "__OUTRO_SIGNUP_EMAIL__";
 const SIGNUP_NAME = "__OUTRO_SIGNUP_NAME__";
 const NOTICE = "__OUTRO_NOTICE__";
-const TOKENS = [CARRY, NONCE, VIEW, FORM_T, SIGNUP_MSG, SIGNUP_EMAIL, SIGNUP_NAME, NOTICE];
+const TIME_LEFT = "__OUTRO_TIME_LEFT__";
+const TOKENS = [CARRY, NONCE, VIEW, FORM_T, SIGNUP_MSG, SIGNUP_EMAIL, SIGNUP_NAME, NOTICE, TIME_LEFT];
 
 /** In-app browsers' display names, for the "open in browser" hint. */
 const APP_NAMES: Record<string, string> = { tiktok: "TikTok", wechat: "WeChat" };
@@ -54,6 +60,9 @@ export interface PageDeps {
   settings: SettingsService;
   /** A fan signed up: send its Meta events and webhook now. */
   onSignup?: () => void;
+  clock?: () => number;
+  /** Records a countdown-page signup as asking for the release-day note. */
+  releaseDay?: Pick<ReleaseDay, "askForNote">;
   /** Destination URLs the pages leave out (the dead-link monitor's broken ones, when hidden); its changes call links.touch(). */
   hiddenUrls?: () => ReadonlySet<string>;
 }
@@ -66,7 +75,7 @@ interface SignupState {
 }
 
 /** Renders each link's page once per change, base URL and tracking plan; a view only fills in its own parts. */
-function pageCache(links: LinkService, fans: FanService, settings: SettingsService, hiddenUrls: () => ReadonlySet<string>) {
+function pageCache(links: LinkService, fans: FanService, settings: SettingsService, clock: () => number, hiddenUrls: () => ReadonlySet<string>) {
   const templates = new Map<string, Template>();
   let seen = -1;
   /** `shown` is the link as this viewer sees it (country and device rules applied); `variant` names that view. */
@@ -75,8 +84,10 @@ function pageCache(links: LinkService, fans: FanService, settings: SettingsServi
       templates.clear();
       seen = links.version();
     }
-    const consentText = fans.signupEnabled(link.id) ? settings.get().signupConsentText : null;
-    const key = `${link.slug} ${base} ${plan ? JSON.stringify(plan) : ""} ${consentText ?? ""} ${variant}`;
+    // Part of the key, so the page turns into the smart link at the release instant on its own.
+    const upcoming = isUpcoming(link, clock());
+    const consentText = fans.signupEnabled(link.id) || upcoming ? settings.get().signupConsentText : null;
+    const key = `${link.slug} ${base} ${plan ? JSON.stringify(plan) : ""} ${consentText ?? ""} ${variant} ${upcoming ? "upcoming" : ""}`;
     let t = templates.get(key);
     if (!t) {
       const safeScripts = plan ? (
@@ -92,10 +103,13 @@ function pageCache(links: LinkService, fans: FanService, settings: SettingsServi
       ) : undefined;
       const safeSignup = consentText !== null ? (
         <SignupForm action={`/${link.slug}/subscribe`} consentText={consentText}
-          safeToken={FORM_T} safeMessage={SIGNUP_MSG} safeEmail={SIGNUP_EMAIL} safeName={SIGNUP_NAME} />
+          safeToken={FORM_T} safeMessage={SIGNUP_MSG} safeEmail={SIGNUP_EMAIL} safeName={SIGNUP_NAME}
+          {...(upcoming ? { heading: "Get a note on release day", buttonText: "Notify me" } : {})} />
       ) : undefined;
       const visibility = { hiddenUrls: hiddenUrls() };
-      const html = link.type === "bio"
+      const html = upcoming
+        ? <PreReleasePage {...preReleaseProps(link, base, CARRY, TIME_LEFT, visibility)} safeScripts={safeScripts} safeSignup={safeSignup} />
+        : link.type === "bio"
         ? <BioHubPage {...bioHubProps(shown, links.featuredFor(link), base, CARRY, Date.now(), visibility)} safeScripts={safeScripts} safeSignup={safeSignup} safeNotice={NOTICE} />
         : <SmartLinkPage {...smartLinkProps(shown, base, CARRY, visibility)} safeScripts={safeScripts} safeSignup={safeSignup} safeNotice={NOTICE} />;
       t = compileTemplate(html as string, TOKENS);
@@ -111,8 +125,8 @@ type Ctx = { request: Request; query: Record<string, string | undefined>; server
 /** The public pages: a release smart link or a bio hub at /{slug}, and its fan signup. */
 const NOTHING_HIDDEN = () => new Set<string>();
 
-export const pageRoutes = ({ config, links, recorder, fans, settings, onSignup, hiddenUrls = NOTHING_HIDDEN }: PageDeps) => {
-  const template = pageCache(links, fans, settings, hiddenUrls);
+export const pageRoutes = ({ config, links, recorder, fans, settings, onSignup, clock = Date.now, releaseDay, hiddenUrls = NOTHING_HIDDEN }: PageDeps) => {
+  const template = pageCache(links, fans, settings, clock, hiddenUrls);
   const pageHeaders = {
     ...securityHeadersFor(config),
     "content-type": "text/html; charset=utf-8",
@@ -150,6 +164,7 @@ export const pageRoutes = ({ config, links, recorder, fans, settings, onSignup, 
       [SIGNUP_MSG]: Bun.escapeHTML(signup?.message ?? (query.signup === "ok" ? "Thanks — you're on the list." : "")),
       [SIGNUP_EMAIL]: Bun.escapeHTML(signup?.email ?? ""),
       [SIGNUP_NAME]: Bun.escapeHTML(signup?.name ?? ""),
+      [TIME_LEFT]: link.releaseAt !== null ? Bun.escapeHTML(timeLeftText(link.releaseAt - clock())) : "",
     };
     if (!view.plan) {
       set.headers["content-security-policy"] = UNTRACKED_CSP;
@@ -181,7 +196,9 @@ export const pageRoutes = ({ config, links, recorder, fans, settings, onSignup, 
     .post("/:slug/subscribe", async ({ params, request, body, set, server }) => {
       Object.assign(set.headers, pageHeaders);
       const link = links.resolvePublished(params.slug);
-      if (!link || !fans.signupEnabled(link.id)) return notFound(set);
+      // A release with a date always has its notify-me form (also just after the moment, from a page opened before).
+      const dated = link !== null && link.type === "release" && link.releaseAt !== null;
+      if (!link || !(fans.signupEnabled(link.id) || dated)) return notFound(set);
       const form = SignupFields.parse(signupFields(body));
       const ua = request.headers.get("user-agent") ?? "";
       const referer = request.headers.get("referer");
@@ -194,6 +211,8 @@ export const pageRoutes = ({ config, links, recorder, fans, settings, onSignup, 
         utm: utmFrom(Object.fromEntries(landing)),
         referrer: landing.get("ref"),
         human: trafficKind(request.method, request.headers, ua) === "human",
+        // Asked only while the moment is not handled yet; after it the fan is simply on the list.
+        ...(dated && releaseDay ? { alsoRecord: (fanId: number) => { releaseDay.askForNote(link.id, fanId, base); } } : {}),
       });
       if (outcome.ok) onSignup?.();
       if ((request.headers.get("accept") ?? "").includes("application/json")) {

@@ -1,7 +1,8 @@
 import type { Database } from "bun:sqlite";
 import type { Destination, Link, TourDate } from "./model";
+import { releaseRepo, type ReleaseFields } from "../release/repo";
 
-type LinkRow = Omit<Link, "destinations" | "published" | "autoRoute" | "deviceOrder"> & { published: number; autoRoute: number; deviceOrder: number };
+type LinkRow = Omit<Link, "destinations" | "published" | "autoRoute" | "deviceOrder" | keyof ReleaseFields> & { published: number; autoRoute: number; deviceOrder: number };
 type DestinationRow = Omit<Destination, "countryUrls" | "hiddenIn"> & { countryUrls: string | null; hiddenIn: string | null };
 
 type LinkFields = {
@@ -18,6 +19,7 @@ const COLUMNS = `id, slug, type, title, artist, bio, artwork_url AS artworkUrl, 
   created_at AS createdAt, updated_at AS updatedAt`;
 
 export function linkRepo(db: Database) {
+  const releases = releaseRepo(db);
   const bySlug = db.query<LinkRow, { slug: string }>(`SELECT ${COLUMNS} FROM links WHERE slug = $slug`);
   const all = db.query<LinkRow, []>(`SELECT ${COLUMNS} FROM links ORDER BY created_at DESC, id DESC`);
   const newestRelease = db.query<{ slug: string }, []>(
@@ -55,6 +57,7 @@ export function linkRepo(db: Database) {
       destinations: destinationsOf.all({ linkId: row.id }).map((d) => ({
         ...d, countryUrls: d.countryUrls ? JSON.parse(d.countryUrls) : null, hiddenIn: d.hiddenIn ? JSON.parse(d.hiddenIn) : null,
       })),
+      ...releases.of(row.id),
       ...(row.type === "bio" ? { tourDates: toursOf.all({ linkId: row.id }) } : {}),
     };
 
@@ -83,11 +86,13 @@ export function linkRepo(db: Database) {
     create: db.transaction((link: Omit<Link, "id" | "createdAt" | "updatedAt">, now: number) => {
       const { id } = insert.get(write(link, now))!;
       saveDestinations(id, link.destinations);
+      releases.save(id, link);
       return id;
     }),
     update: db.transaction((link: Link, now: number) => {
       update.run({ ...write(link, now), id: link.id });
       saveDestinations(link.id, link.destinations);
+      releases.save(link.id, link);
     }),
     remove: (id: number) => remove.run({ id }).changes > 0,
   };

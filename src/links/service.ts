@@ -3,6 +3,7 @@ import { catalogEntry, detectService } from "../catalog";
 import { conflict, invalid, notFound } from "../errors";
 import { linkRepo } from "./repo";
 import type { Destination, Link, LinkCreate, LinkPatch } from "./model";
+import { resolveRelease } from "../release/schedule";
 
 type DestinationInput = { url: string; service?: string; label?: string; countryUrls?: Record<string, string>; hiddenIn?: string[] };
 
@@ -62,13 +63,15 @@ export function linkService(db: Database, clock: () => number = Date.now) {
   const create = (input: LinkCreate): Link => {
     if (repo.bySlug(input.slug)) throw conflict(`The slug "${input.slug}" is taken`, { slug: "is taken" });
     assertFeatured(input.featuredSlug);
+    const destinations = resolveDestinations(input.destinations);
     const link = {
       slug: input.slug, type: input.type, title: input.title, artist: input.artist, bio: input.bio,
       artworkUrl: input.artworkUrl ?? null, published: input.published, featuredSlug: input.featuredSlug ?? null,
       pixelId: input.pixelId ?? null, extraPixelId: input.extraPixelId ?? null,
       accessToken: input.accessToken ?? null, clickEventName: input.clickEventName ?? null,
       autoRoute: input.autoRoute, autoRouteDelayMs: input.autoRouteDelayMs, deviceOrder: input.deviceOrder,
-      destinations: resolveDestinations(input.destinations),
+      destinations,
+      ...resolveRelease(input, null, input.type, destinations, clock()),
     };
     repo.create(link, clock());
     changed();
@@ -82,6 +85,7 @@ export function linkService(db: Database, clock: () => number = Date.now) {
     if (patch.featuredSlug) assertFeatured(patch.featuredSlug);
     // undefined leaves a field alone; null clears an optional one.
     const pick = <K extends keyof Link>(k: K, v: Link[K] | undefined) => (v === undefined ? current[k] : v);
+    const destinations = patch.destinations ? resolveDestinations(patch.destinations) : current.destinations;
     const next: Link = {
       ...current,
       slug: pick("slug", patch.slug),
@@ -99,7 +103,8 @@ export function linkService(db: Database, clock: () => number = Date.now) {
       autoRoute: pick("autoRoute", patch.autoRoute),
       autoRouteDelayMs: pick("autoRouteDelayMs", patch.autoRouteDelayMs),
       deviceOrder: pick("deviceOrder", patch.deviceOrder),
-      destinations: patch.destinations ? resolveDestinations(patch.destinations) : current.destinations,
+      destinations,
+      ...resolveRelease(patch, current, patch.type ?? current.type, destinations, clock()),
     };
     repo.update(next, clock());
     changed();
@@ -110,7 +115,8 @@ export function linkService(db: Database, clock: () => number = Date.now) {
     let hit = cache.get(slug);
     if (hit === undefined) {
       const link = repo.bySlug(slug);
-      hit = link && { ...link, byKey: new Map(link.destinations.map((d) => [d.key, d])) };
+      // Pre-save links are click-outs too; their keys never clash with a destination's.
+      hit = link && { ...link, byKey: new Map([...link.destinations, ...link.presaves].map((d) => [d.key, d])) };
       // Unknown slugs are cached too, but bounded, so random probes cannot grow memory without limit.
       if (hit || cache.size < 10_000) cache.set(slug, hit);
     }

@@ -32,6 +32,7 @@ export const LinkHealth = z.object({
   nextRunAt: z.string().nullable().describe("when the next scheduled run is due; null when scheduled runs are off"),
   destinations: z.array(DestinationHealth),
   tickets: z.array(UrlHealth.extend({ date: z.string(), city: z.string() })).describe("a bio hub's ticket URLs of shows still listed"),
+  presaves: z.array(DestinationHealth.omit({ countries: true })).describe("the health of each pre-save link"),
 });
 export type LinkHealth = z.infer<typeof LinkHealth>;
 
@@ -65,6 +66,7 @@ export function linkHealth(link: Link, health: Map<string, HealthRow>, hidden: R
     lastRunAt: iso(status.lastRun?.startedAt ?? null),
     nextRunAt: iso(status.nextRunAt),
     destinations: link.destinations.map((d) => destinationHealth(d, health, hidden)),
+    presaves: link.presaves.map((d) => ({ key: d.key, ...urlHealth(d.url, health.get(d.url), hidden) })),
     tickets: (link.tourDates ?? []).flatMap((t) =>
       t.ticketUrl && t.date >= today ? [{ date: t.date, city: t.city, ...urlHealth(t.ticketUrl, health.get(t.ticketUrl), hidden) }] : []),
   };

@@ -26,11 +26,12 @@ const RUN = `id, started_at AS startedAt, finished_at AS finishedAt, trigger, ch
 export function monitorRepo(db: Database) {
   // Every URL a fan can be sent to from a page: each link's destinations (release and bio),
   // UNION drops duplicates: a URL two links share is checked once.
-  // their per-country URLs, and the ticket URLs of shows still listed ($today: tourCutoff; a past
+  // their per-country URLs, pre-save links, and the ticket URLs of shows still listed ($today: tourCutoff; a past
   // show's ticket page going away is no news).
   const IN_USE = `SELECT url FROM destinations
     UNION SELECT j.value FROM destinations, json_each(destinations.country_urls) AS j WHERE destinations.country_urls IS NOT NULL
-    UNION SELECT ticket_url FROM tour_dates WHERE ticket_url IS NOT NULL AND date >= $today`;
+    UNION SELECT ticket_url FROM tour_dates WHERE ticket_url IS NOT NULL AND date >= $today
+    UNION SELECT url FROM presave_links`;
   const urls = db.query<{ url: string }, { today: string }>(`SELECT url FROM (${IN_USE}) ORDER BY url`);
   const all = db.query<HealthRow & { verdict: Verdict }, []>(`SELECT ${HEALTH} FROM link_health`);
   const one = db.query<HealthRow, { url: string }>(`SELECT ${HEALTH} FROM link_health WHERE url = $url`);

@@ -14,11 +14,12 @@ const HOUR = 3_600_000;
 /** A fresh install's first run waits a while after start, so startup stays light. */
 export const FIRST_RUN_DELAY_MS = 10 * 60_000;
 
-/** The URLs of one link the monitor looks at: destinations, their country URLs, tickets of shows still listed. */
+/** The URLs of one link the monitor looks at: destinations, their country URLs, pre-saves, tickets of shows still listed. */
 export function urlsOf(link: Link, now: number): string[] {
   const today = tourCutoff(now);
   return [
     ...link.destinations.flatMap((d) => [d.url, ...Object.values(d.countryUrls ?? {})]),
+    ...link.presaves.map((d) => d.url),
     ...(link.tourDates ?? []).flatMap((t) => (t.ticketUrl && t.date >= today ? [t.ticketUrl] : [])),
   ];
 }

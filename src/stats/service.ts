@@ -206,7 +206,8 @@ export function statsService(db: Database, clock: () => number = Date.now) {
         excluded: { views: totals.view?.others ?? 0, clicks: totals.click?.others ?? 0 },
         destinations: keys.map((key) => {
           const c = byKey.get(key)?.clicks ?? 0;
-          const d = link.destinations.find((x) => x.key === key);
+          // Pre-save buttons are click-outs too; they keep their label after the release hides them.
+          const d = link.destinations.find((x) => x.key === key) ?? link.presaves.find((x) => x.key === key);
           return { key, service: d?.service ?? null, label: d?.label ?? null, clicks: c, ctr: ctr(c, views) };
         }),
         days,

@@ -23,7 +23,26 @@ export interface LinkFormProps {
   serviceOf: (id: string | null) => ServiceInfo | null;
   /** The dead-link monitor's word on a row's URL; absent for a new link. */
   healthOf?: (url: string) => HealthView | null;
+  /** IANA zone names offered for the release time zone. */
+  timeZones?: readonly string[];
+  /** Where a saved release stands: the moment, fans who asked, the mail queue. */
+  releaseStatus?: ReleaseStatus | null;
 }
+
+export interface ReleaseStatus {
+  /** "Counting down: …" or "Released …", in the artist's zone. */
+  state: string;
+  asked: number;
+  mails: Record<string, number>;
+}
+
+const ReleaseStatusLine = ({ status }: { status: ReleaseStatus }) => {
+  const m = status.mails;
+  const parts = [`${status.asked} ${status.asked === 1 ? "fan" : "fans"} asked for a note`];
+  const sent = m.sent ?? 0, waiting = (m.pending ?? 0) + (m.sending ?? 0), failed = (m.failed ?? 0) + (m.unknown ?? 0);
+  if (sent || waiting || failed) parts.push(`mails: ${sent} sent, ${waiting} waiting, ${failed} failed`);
+  return <p class="release-status" safe>{`${status.state} · ${parts.join(" · ")}`}</p>;
+};
 
 const ServiceTag = ({ info, url }: { info: ServiceInfo | null; url: string }) => (
   <span class="svc" data-svc>
@@ -93,6 +112,28 @@ const TourRowView = ({ i, row, errors, healthOf }: { i: number; row: TourRow; er
     {healthOf && row.ticketUrl.trim() && healthOf(row.ticketUrl) ? <HealthNote h={healthOf(row.ticketUrl)} /> : ""}
     <RowTools prefix="tour" i={i} />
   </li>
+);
+
+/** A release link's date, time and zone, and the pre-save links shown until then. */
+const ReleaseDaySection = ({ draft, errors, serviceOf, timeZones, status, healthOf }: { draft: LinkDraft; errors: Record<string, string>; serviceOf: LinkFormProps["serviceOf"]; timeZones: readonly string[]; status?: ReleaseStatus | null; healthOf?: LinkFormProps["healthOf"] }) => (
+  <section>
+    <h2>Release day</h2>
+    {status ? <ReleaseStatusLine status={status} /> : ""}
+    <p class="muted">Before this moment the page shows a countdown, the pre-save links and a “notify me” signup; at the moment it turns into the smart link on its own and the fans who asked get a note.</p>
+    <div class="grid">
+      <Field label="Release date" name="releaseDate" value={draft.releaseDate} type="date" errors={errors} hint="leave empty for no countdown" />
+      <Field label="Time" name="releaseTime" value={draft.releaseTime} type="time" errors={errors} hint="00:00 when empty" />
+      <Field label="Time zone" name="releaseTimeZone" value={draft.releaseTimeZone} errors={errors} placeholder="Europe/Berlin" hint="an IANA zone, e.g. America/Los_Angeles" attrs={{ list: "time-zones" }} />
+    </div>
+    <datalist id="time-zones">{timeZones.map((z) => <option value={z} />)}</datalist>
+    <h3>Pre-save links</h3>
+    <p class="muted">Your distributor's pre-save page, a Spotify Countdown Page, an Apple Music pre-add … shown only before the release.</p>
+    <FieldError name="presaves" error={errors.presaves} />
+    <ol class="rows" data-rows="presave">
+      {draft.presaves.map((row, i) => <DestRowView prefix="presave" i={i} row={row} errors={errors} serviceOf={serviceOf} withLabel healthOf={healthOf} />)}
+    </ol>
+    <button type="submit" name="action" value="add-presave" class="secondary outline">Add a pre-save link</button>
+  </section>
 );
 
 export const EventSelect = ({ clickEvent, clickEventCustom, errors, standardEvents, defaultLabel }: { clickEvent: string; clickEventCustom: string; errors: Record<string, string>; standardEvents: readonly string[]; defaultLabel: string | null }) => (
@@ -205,6 +246,7 @@ export const LinkFormPage = (p: LinkFormProps) => {
           </ol>
           <button type="submit" name="action" value="add-dest" class="secondary outline">Add a link</button>
         </section>
+        {bio ? "" : <ReleaseDaySection draft={d} errors={p.errors} serviceOf={p.serviceOf} timeZones={p.timeZones ?? []} status={p.releaseStatus} healthOf={p.healthOf} />}
         {bio ? (
           <>
             <section>

@@ -6,12 +6,15 @@ export interface SignupFormProps {
   safeMessage: string;
   safeEmail: string;
   safeName: string;
+  /** The countdown page asks for the release-day notification instead of the news. */
+  heading?: string;
+  buttonText?: string;
 }
 
 /** The fan signup: works as a plain form post; the page script upgrades it to stay in place. */
-export const SignupForm = ({ action, consentText, safeToken, safeMessage, safeEmail, safeName }: SignupFormProps) => (
+export const SignupForm = ({ action, consentText, safeToken, safeMessage, safeEmail, safeName, heading = "Get the news first", buttonText = "Sign up" }: SignupFormProps) => (
   <section class="signup" id="signup" aria-labelledby="signup-title">
-    <h2 id="signup-title">Get the news first</h2>
+    <h2 id="signup-title" safe>{heading}</h2>
     <p class="signup-msg" role="status" aria-live="polite">{safeMessage}</p>
     <form method="post" action={action} class="signup-form">
       <label for="signup-email">Email</label>
@@ -26,7 +29,7 @@ export const SignupForm = ({ action, consentText, safeToken, safeMessage, safeEm
         <input id="signup-website" name="website" type="text" tabindex="-1" autocomplete="off" />
       </div>
       <input type="hidden" name="t" value={safeToken} />
-      <button type="submit">Sign up</button>
+      <button type="submit" safe>{buttonText}</button>
     </form>
   </section>
 );

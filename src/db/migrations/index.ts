@@ -6,6 +6,7 @@ import analytics from "./004-analytics.sql" with { type: "text" };
 import fans from "./005-fans.sql" with { type: "text" };
 import routing from "./006-routing.sql" with { type: "text" };
 import autofill from "./007-autofill.sql" with { type: "text" };
+import release from "./008-release.sql" with { type: "text" };
 import monitor from "./009-monitor.sql" with { type: "text" };
 
 /** Numbered migrations; position + 1 is the schema version recorded in PRAGMA user_version. */
@@ -17,5 +18,6 @@ export const migrations: readonly { name: string; sql: string }[] = [
   { name: "005-fans", sql: fans },
   { name: "006-routing", sql: routing },
   { name: "007-autofill", sql: autofill },
+  { name: "008-release", sql: release },
   { name: "009-monitor", sql: monitor },
 ];
