@@ -416,7 +416,7 @@ describe("monitor and tour tickets", () => {
 describe("monitor and pre-save links", () => {
   it("checks pre-save links, flags a broken one and leaves it off the countdown page while hiding", async () => {
     const site = startFakeDestinations();
-    const now = Date.UTC(2027, 0, 1, 12);
+    let now = Date.UTC(2027, 0, 1, 12);
     const t = await startApp(MONITOR_ENV, { clock: () => now });
     try {
       const link = await t.createLink({
@@ -445,6 +445,16 @@ describe("monitor and pre-save links", () => {
       const page = await countdown();
       expect(page).not.toContain(`/soon/go/${dead}`);
       expect(page).toContain(`/soon/go/${alive}`);
+
+      // Once the release is out its pre-saves are neither checked nor counted (their pages may go away).
+      expect(t.outro.monitor.brokenCount()).toBe(1);
+      now = Date.UTC(2027, 0, 16);
+      site.requests.length = 0;
+      await t.outro.monitor.checkAll("api");
+      expect(site.requests.map((r) => r.path)).toEqual(["/ok"]);
+      expect((await (await t.api("GET", "/api/links/soon/health")).json()).presaves).toEqual([]);
+      expect(t.outro.monitor.brokenCount()).toBe(0);
+      expect(await admin.page("/admin")).not.toContain("Pre-save:");
     } finally {
       await t.close();
       site.close();

@@ -1,6 +1,7 @@
 import { catalogEntry } from "../catalog";
 import type { Link } from "../links/model";
 import { tourCutoff } from "../links/page-props";
+import { isUpcoming } from "../release/schedule";
 import type { HealthRow } from "../monitor/repo";
 import type { LinkMonitor } from "../monitor/service";
 import type { BrokenDest, HealthView } from "../../views/admin/link-health";
@@ -29,7 +30,7 @@ export function brokenDestinations(link: Link, byUrl: Map<string, HealthRow>, no
     const name = d.label ?? (d.service ? catalogEntry(d.service)?.name : null) ?? d.key;
     return [[name, d.url], ...Object.entries(d.countryUrls ?? {}).map(([cc, url]): [string, string] => [`${name} (${cc})`, url])];
   });
-  for (const d of link.presaves) urls.push([`Pre-save: ${d.label ?? (d.service ? catalogEntry(d.service)?.name : null) ?? d.key}`, d.url]);
+  if (isUpcoming(link, now)) for (const d of link.presaves) urls.push([`Pre-save: ${d.label ?? (d.service ? catalogEntry(d.service)?.name : null) ?? d.key}`, d.url]);
   for (const t of link.tourDates ?? []) if (t.ticketUrl && t.date >= today) urls.push([`Tickets ${t.date} ${t.city}`, t.ticketUrl]);
   return urls.flatMap(([name, url]) => {
     const h = byUrl.get(url);

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import type { Destination, Link } from "../links/model";
+import { tourCutoff } from "../links/page-props";
+import { isUpcoming } from "../release/schedule";
 import type { HealthRow } from "./repo";
 import type { MonitorStatus } from "./service";
 
@@ -32,7 +34,7 @@ export const LinkHealth = z.object({
   nextRunAt: z.string().nullable().describe("when the next scheduled run is due; null when scheduled runs are off"),
   destinations: z.array(DestinationHealth),
   tickets: z.array(UrlHealth.extend({ date: z.string(), city: z.string() })).describe("a bio hub's ticket URLs of shows still listed"),
-  presaves: z.array(DestinationHealth.omit({ countries: true })).describe("the health of each pre-save link"),
+  presaves: z.array(DestinationHealth.omit({ countries: true })).describe("the health of each pre-save link, while the release is still to come"),
 });
 export type LinkHealth = z.infer<typeof LinkHealth>;
 
@@ -58,15 +60,16 @@ export function destinationHealth(d: Destination, health: Map<string, HealthRow>
   };
 }
 
-/** `today`: tourCutoff(now) — tickets of past shows are not checked. */
-export function linkHealth(link: Link, health: Map<string, HealthRow>, hidden: ReadonlySet<string>, hideBroken: boolean, status: MonitorStatus, today: string): LinkHealth {
+/** Tickets of past shows and pre-saves of a release that is out are not checked, and not listed. */
+export function linkHealth(link: Link, health: Map<string, HealthRow>, hidden: ReadonlySet<string>, hideBroken: boolean, status: MonitorStatus, now: number): LinkHealth {
+  const today = tourCutoff(now);
   return {
     slug: link.slug,
     hideBroken,
     lastRunAt: iso(status.lastRun?.startedAt ?? null),
     nextRunAt: iso(status.nextRunAt),
     destinations: link.destinations.map((d) => destinationHealth(d, health, hidden)),
-    presaves: link.presaves.map((d) => ({ key: d.key, ...urlHealth(d.url, health.get(d.url), hidden) })),
+    presaves: (isUpcoming(link, now) ? link.presaves : []).map((d) => ({ key: d.key, ...urlHealth(d.url, health.get(d.url), hidden) })),
     tickets: (link.tourDates ?? []).flatMap((t) =>
       t.ticketUrl && t.date >= today ? [{ date: t.date, city: t.city, ...urlHealth(t.ticketUrl, health.get(t.ticketUrl), hidden) }] : []),
   };

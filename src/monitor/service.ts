@@ -2,6 +2,7 @@ import type { Database } from "bun:sqlite";
 import type { LinkService } from "../links/service";
 import type { Link } from "../links/model";
 import { tourCutoff } from "../links/page-props";
+import { isUpcoming } from "../release/schedule";
 import type { SettingsService } from "../settings/service";
 import { log } from "../log";
 import { checkUrl } from "./check-url";
@@ -19,7 +20,7 @@ export function urlsOf(link: Link, now: number): string[] {
   const today = tourCutoff(now);
   return [
     ...link.destinations.flatMap((d) => [d.url, ...Object.values(d.countryUrls ?? {})]),
-    ...link.presaves.map((d) => d.url),
+    ...(isUpcoming(link, now) ? link.presaves.map((d) => d.url) : []),
     ...(link.tourDates ?? []).flatMap((t) => (t.ticketUrl && t.date >= today ? [t.ticketUrl] : [])),
   ];
 }
@@ -93,11 +94,12 @@ export function linkMonitor(o: MonitorOptions) {
   const runAll = async (trigger: MonitorRun["trigger"], resume?: MonitorRun): Promise<MonitorRun> => {
     const id = resume?.id ?? repo.startRun(o.clock(), trigger);
     const since = resume?.startedAt ?? o.clock();
-    const today = tourCutoff(o.clock());
-    repo.pruneHealth(today);
+    const now = o.clock();
+    const today = tourCutoff(now);
+    repo.pruneHealth(now, today);
     for (const url of [...broken]) if (!repo.health(url)) broken.delete(url);
     const seen = new Map(repo.allHealth().map((h) => [h.url, h.checkedAt]));
-    const urls = repo.monitoredUrls(today).filter((u) => !resume || (seen.get(u) ?? -Infinity) < since);
+    const urls = repo.monitoredUrls(now, today).filter((u) => !resume || (seen.get(u) ?? -Infinity) < since);
     await Promise.all(urls.map((u) => checkOne(u).catch((err) => log.error({ err, url: u }, "link check failed"))));
     if (!stopping.signal.aborted) {
       const checked = repo.allHealth().filter((h) => h.checkedAt >= since).length;
@@ -150,10 +152,10 @@ export function linkMonitor(o: MonitorOptions) {
     /** URLs the pages leave out: the broken ones while the instance hides them, else none. */
     hiddenUrls,
     /** How many URLs in use are broken now (one a link dropped since the last run no longer counts). */
-    brokenCount: () => (broken.size ? repo.monitoredUrls(tourCutoff(o.clock())).filter((u) => broken.has(u)).length : 0),
+    brokenCount: () => (broken.size ? repo.monitoredUrls(o.clock(), tourCutoff(o.clock())).filter((u) => broken.has(u)).length : 0),
     status,
     /** A link's destinations with their health, as the API answers it. */
-    forLink: (link: Link): LinkHealth => linkHealth(link, healthByUrl(), hiddenUrls(), o.settings.get().hideBrokenDestinations, status(), tourCutoff(o.clock())),
+    forLink: (link: Link): LinkHealth => linkHealth(link, healthByUrl(), hiddenUrls(), o.settings.get().hideBrokenDestinations, status(), o.clock()),
     /** Stops the timer, cuts checks in flight short and waits for them to end (nothing is stored for those). */
     async stop() {
       if (timer) clearInterval(timer);
