@@ -1,3 +1,5 @@
+import { ADMIN_PASSWORD } from "./admin-client";
+
 // A stand-in for the sites destinations point at: a real HTTP server on 127.0.0.1 that answers
 // each path the way a test tells it, and records every request's arrival, end and overlap.
 
@@ -91,3 +93,6 @@ export function startFakeDestinations(opts: { delayMs?: number } = {}): FakeDest
     },
   };
 }
+
+/** An app environment for monitor tests: short timeouts, no pause per host, an admin password. */
+export const MONITOR_ENV = { LINK_CHECK_TIMEOUT_MS: "300", LINK_CHECK_HOST_GAP_MS: "0", ADMIN_PASSWORD };
