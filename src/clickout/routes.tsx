@@ -19,6 +19,13 @@ import type { Destination } from "../links/model";
 import { pageCsp, SECURITY_HEADERS } from "../plugins/security";
 import { HandoffPage } from "../../views/pages/handoff";
 
+/** Whether the fan reached us over https (PUBLIC_URL, a trusted proxy's word, or the request itself), without parsing a URL. */
+function secureRequest(request: Request, config: Config): boolean {
+  if (config.publicUrl) return config.publicUrl.startsWith("https:");
+  if (config.trustProxy) return request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https";
+  return request.url.startsWith("https:");
+}
+
 /** An iOS in-app browser's click-out: a page that opens the service's app, the stored URL as its fallback. */
 function handoffPage(appUrl: string, webUrl: string, dest: Destination, headers: Record<string, string>): Response {
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64url");
@@ -38,9 +45,10 @@ function handoffPage(appUrl: string, webUrl: string, dest: Destination, headers:
 export const clickOutRoutes = ({ config, recorder }: { config: Config; recorder: TrafficRecorder }) =>
   new Elysia({ name: "clickout" }).onError(mapError).get("/:slug/go/:key", async ({ params, query, request, server, set }) => {
     const started = performance.now();
-    // The address and base URL are read only if a tracked event needs them.
+    // The address and base URL are read only if a tracked event needs them, and the address only once.
+    let ip: string | undefined;
     const client = {
-      get ip() { return clientIp(request, server as Server<unknown> | null, config.trustProxy); },
+      get ip() { return (ip ??= clientIp(request, server as Server<unknown> | null, config.trustProxy)); },
       userAgent: request.headers.get("user-agent") ?? "",
     };
     try {
@@ -50,7 +58,7 @@ export const clickOutRoutes = ({ config, recorder }: { config: Config; recorder:
       const url = dest.countryUrls ? urlFor(dest, (config.trustProxy && proxyCountry(request.headers)) || countryOf(client.ip)) : dest.url;
       const headers: Record<string, string> = { location: url, "cache-control": "no-store" };
       if (kind === "human") {
-        const remember = rememberCookie(dest.service, base().startsWith("https:"));
+        const remember = rememberCookie(dest.service, secureRequest(request, config));
         if (remember) headers["set-cookie"] = remember;
         const handoff = handoffFor(client.userAgent, dest.service, url);
         if (handoff.kind === "intent") headers.location = handoff.url;

@@ -33,6 +33,11 @@ export function referrerHost(referer: string | null, ownHost: string): string | 
 /** The absolute base URL: PUBLIC_URL, else what the request (or a trusted proxy) says. */
 export function baseUrl(request: Request, publicUrl: string | undefined, trustProxy: boolean): string {
   if (publicUrl) return publicUrl;
+  if (!trustProxy) {
+    // Bun hands us an absolute, normalised URL: its origin ends where the path begins.
+    const i = request.url.indexOf("/", request.url.indexOf("//") + 2);
+    return i === -1 ? request.url : request.url.slice(0, i);
+  }
   const url = new URL(request.url);
   if (trustProxy) {
     const proto = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim();

@@ -77,16 +77,21 @@ interface SignupState {
 /** Renders each link's page once per change, base URL and tracking plan; a view only fills in its own parts. */
 function pageCache(links: LinkService, fans: FanService, settings: SettingsService, clock: () => number, hiddenUrls: () => ReadonlySet<string>) {
   const templates = new Map<string, Template>();
+  // The signup switch per link, read once per change: a SQLite read per view cost a third of the page's time.
+  const signups = new Map<number, boolean>();
   let seen = -1;
   /** `shown` is the link as this viewer sees it (country and device rules applied); `variant` names that view. */
   return (link: ResolvedLink, base: string, plan: PixelPlan | null, shown: ResolvedLink = link, variant = ""): Template => {
     if (seen !== links.version()) {
       templates.clear();
+      signups.clear();
       seen = links.version();
     }
+    let signupOn = signups.get(link.id);
+    if (signupOn === undefined) signups.set(link.id, (signupOn = fans.signupEnabled(link.id)));
     // Part of the key, so the page turns into the smart link at the release instant on its own.
     const upcoming = isUpcoming(link, clock());
-    const consentText = fans.signupEnabled(link.id) || upcoming ? settings.get().signupConsentText : null;
+    const consentText = signupOn || upcoming ? settings.get().signupConsentText : null;
     const key = `${link.slug} ${base} ${plan ? JSON.stringify(plan) : ""} ${consentText ?? ""} ${variant} ${upcoming ? "upcoming" : ""}`;
     let t = templates.get(key);
     if (!t) {
@@ -144,9 +149,8 @@ export const pageRoutes = ({ config, links, recorder, fans, settings, onSignup, 
   const render = async (link: ResolvedLink, { request, query, server, set }: Ctx, signup: SignupState | null) => {
     const client = { ip: clientIp(request, server as Server<unknown> | null, config.trustProxy), userAgent: request.headers.get("user-agent") ?? "" };
     const base = baseUrl(request, config.publicUrl, config.trustProxy);
-    const ref = referrerHost(request.headers.get("referer"), new URL(base).host);
-    const url = new URL(request.url);
-    const view = await recorder.recordView(link, request, query, client, `${base}${url.pathname}${url.search}`, ref);
+    const ref = referrerHost(request.headers.get("referer"), hostOf(base));
+    const view = await recorder.recordView(link, request, query, client, `${base}${pathAndQuery(request.url)}`, ref);
     const carry = carryQuery(utmFrom(query), ref);
     // Country and platform are read only for links whose rules depend on them.
     const viewer: Viewer = {
@@ -160,20 +164,23 @@ export const pageRoutes = ({ config, links, recorder, fans, settings, onSignup, 
       [CARRY]: Bun.escapeHTML(carry),
       [NONCE]: "",
       [VIEW]: view.eventId,
-      [FORM_T]: fans.formToken(),
+      [FORM_T]: "",
       [SIGNUP_MSG]: Bun.escapeHTML(signup?.message ?? (query.signup === "ok" ? "Thanks — you're on the list." : "")),
       [SIGNUP_EMAIL]: Bun.escapeHTML(signup?.email ?? ""),
       [SIGNUP_NAME]: Bun.escapeHTML(signup?.name ?? ""),
       [TIME_LEFT]: link.releaseAt !== null ? Bun.escapeHTML(timeLeftText(link.releaseAt - clock())) : "",
     };
+    const page = template(link, base, view.plan, shown, variant);
+    // The signed form timestamp (an HMAC) only where the page has a signup form.
+    if (page.slots.includes(FORM_T)) values[FORM_T] = fans.formToken();
     if (!view.plan) {
       set.headers["content-security-policy"] = UNTRACKED_CSP;
-      return fillTemplate(template(link, base, null, shown, variant), values);
+      return fillTemplate(page, values);
     }
     values[NONCE] = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64url");
     set.headers["content-security-policy"] = pageCsp(values[NONCE]);
     if (view.cookies.length) set.headers["set-cookie"] = view.cookies as unknown as string;
-    return fillTemplate(template(link, base, view.plan, shown, variant), values);
+    return fillTemplate(page, values);
   };
 
   const notFound = (set: Ctx["set"]) => {
@@ -256,6 +263,24 @@ function chooseQuery(query: Record<string, string | undefined>): string {
   for (const [k, v] of Object.entries(query)) if (typeof v === "string" && k !== "choose") q.set(k, v.slice(0, 500));
   q.set("choose", "1");
   return q.toString();
+}
+
+/** "/night-drive?utm_source=ig" of an absolute request URL, without parsing it. */
+function pathAndQuery(url: string): string {
+  const i = url.indexOf("/", url.indexOf("//") + 2);
+  return i === -1 ? "/" : url.slice(i);
+}
+
+/** The host of a base URL ("https://music.example" → "music.example"), remembered: there are one or two. */
+const hosts = new Map<string, string>();
+function hostOf(base: string): string {
+  let host = hosts.get(base);
+  if (host === undefined) {
+    host = new URL(base).host;
+    if (hosts.size > 100) hosts.clear();
+    hosts.set(base, host);
+  }
+  return host;
 }
 
 const SIGNUP_FIELD_LIMITS: [string, number][] = [["email", 320], ["name", 200], ["consent", 10], ["website", 500], ["t", 200]];

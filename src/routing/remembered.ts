@@ -18,6 +18,16 @@ export function rememberedService(cookieHeader: string | null): string | null {
 
 /** Set-Cookie for a click-out to a streaming service; null for anything else (merch, socials …). */
 export function rememberCookie(service: string | null, secure: boolean): string | null {
-  if (!service || catalogEntry(service)?.kind !== "streaming") return null;
-  return `${SERVICE_COOKIE}=${service}; Max-Age=${ONE_YEAR}; Path=/; SameSite=Lax; HttpOnly${secure ? "; Secure" : ""}`;
+  if (!service) return null;
+  // On the click-out's hot path: one map probe per click, the cookie built once per service.
+  const key = secure ? `${service} s` : service;
+  let cookie = cookies.get(key);
+  if (cookie === undefined) {
+    cookie = catalogEntry(service)?.kind === "streaming"
+      ? `${SERVICE_COOKIE}=${service}; Max-Age=${ONE_YEAR}; Path=/; SameSite=Lax; HttpOnly${secure ? "; Secure" : ""}`
+      : null;
+    cookies.set(key, cookie);
+  }
+  return cookie;
 }
+const cookies = new Map<string, string | null>();
