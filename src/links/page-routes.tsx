@@ -92,7 +92,7 @@ function pageCache(links: LinkService, fans: FanService, settings: SettingsServi
     // Part of the key, so the page turns into the smart link at the release instant on its own.
     const upcoming = isUpcoming(link, clock());
     const consentText = signupOn || upcoming ? settings.get().signupConsentText : null;
-    const key = `${link.slug} ${base} ${plan ? JSON.stringify(plan) : ""} ${consentText ?? ""} ${variant} ${upcoming ? "upcoming" : ""}`;
+    const key = `${link.slug} ${base} ${plan ? planKey(plan) : ""} ${consentText ?? ""} ${variant} ${upcoming ? "upcoming" : ""}`;
     let t = templates.get(key);
     if (!t) {
       const safeScripts = plan ? (
@@ -263,6 +263,14 @@ function chooseQuery(query: Record<string, string | undefined>): string {
   for (const [k, v] of Object.entries(query)) if (typeof v === "string" && k !== "choose") q.set(k, v.slice(0, 500));
   q.set("choose", "1");
   return q.toString();
+}
+
+/** A plan's part of the page cache key; plans are made once per link and settings change, so remember it. */
+const planKeys = new WeakMap<PixelPlan, string>();
+function planKey(plan: PixelPlan): string {
+  let key = planKeys.get(plan);
+  if (key === undefined) planKeys.set(plan, (key = JSON.stringify(plan)));
+  return key;
 }
 
 /** "/night-drive?utm_source=ig" of an absolute request URL, without parsing it. */

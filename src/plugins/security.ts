@@ -10,10 +10,17 @@ export const SECURITY_HEADERS: Record<string, string> = {
 
 /** A page's Content-Security-Policy: scripts only from self, the nonce and Meta's Pixel host. */
 export function pageCsp(nonce: string | null): string {
-  const scripts = nonce ? `'self' 'nonce-${nonce}' https://connect.facebook.net` : "'self'";
+  if (nonce === null) return UNTRACKED_CSP;
+  // Built per tracked view: two concatenations around the nonce.
+  return `${CSP_HEAD}'self' 'nonce-${nonce}' https://connect.facebook.net${CSP_TAIL}`;
+}
+
+const CSP_HEAD = "default-src 'self'; script-src ";
+const CSP_TAIL = "; " + cspRest();
+const UNTRACKED_CSP = `${CSP_HEAD}'self'${CSP_TAIL}`;
+
+function cspRest(): string {
   return [
-    "default-src 'self'",
-    `script-src ${scripts}`,
     "img-src 'self' https: data:",
     "style-src 'self'",
     "connect-src 'self' https://www.facebook.com https://connect.facebook.net",

@@ -54,15 +54,18 @@ export function startReleaseDay({ db, config, settings, links, clock, refill = a
   async function releaseDue() {
     const now = clock();
     let queuedWebhooks = false;
+    let released = false;
     for (const r of repo.due(now)) {
       const webhook = settings.get().fanWebhookUrl ? webhookPayload(r, now) : null;
       if (repo.release(r, now, { mail: mailer !== null, webhook })) {
+        released = true;
         queuedWebhooks ||= webhook !== null;
         log.info({ slug: r.slug }, "release moment handled");
       }
     }
-    // The page itself switches by the clock; this drops caches built before the moment.
-    links.touch();
+    // The page itself switches by the clock; a handled release drops caches built before the moment
+    // (only then: every tick would throw away every cached page once a second).
+    if (released) links.touch();
     if (queuedWebhooks) webhooks?.notify();
     for (const r of repo.toRefill()) {
       if (stopped) return;

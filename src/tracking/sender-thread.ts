@@ -7,6 +7,9 @@ import { startOutboxSender, type OutboxSender } from "./sender";
 import { pixelTokenFor, pixelTokenRepo } from "./sender-tokens";
 import type { SenderThreadMessage } from "./sender-worker";
 
+/** How long the first event of a burst waits for others before the sender is told (well under the 1 s delivery promise). */
+const NOTIFY_MS = 20;
+
 export interface CapiDeliveryDeps {
   db: Database;
   config: Config;
@@ -61,13 +64,26 @@ export function startCapiDelivery({ db, config, settings, clock }: CapiDeliveryD
     });
   post({ type: "init", path: databasePath(config.dataDir), config });
 
+  // Under load every committed batch would post a notify (hundreds a second) and the sender would
+  // answer each with a small Graph request: one nudge per NOTIFY_MS lets events gather into batches.
+  let nudge: ReturnType<typeof setTimeout> | null = null;
+  const notify = () => {
+    if (nudge) return;
+    nudge = setTimeout(() => {
+      nudge = null;
+      post({ type: "notify" });
+    }, NOTIFY_MS);
+    nudge.unref?.();
+  };
+
   return {
-    notify: () => (fallback ? fallback.notify() : post({ type: "notify" })),
+    notify: () => (fallback ? fallback.notify() : notify()),
     unpause: (pixelId) => (fallback ? fallback.unpause(pixelId) : post({ type: "unpause", pixelId })),
     drain: () => (fallback ? fallback.drain() : ask("drain")),
     async stop() {
       if (stopped) return;
       stopped = true;
+      if (nudge) clearTimeout(nudge);
       if (fallback) await fallback.stop();
       else await Promise.race([ask("stop"), new Promise((r) => setTimeout(r, 5000))]);
       worker.terminate();

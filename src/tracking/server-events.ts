@@ -1,7 +1,8 @@
 import type { ServerEvents, Visit } from "../clickout/service";
 import type { OutboxEvent } from "../clickout/records";
 import type { Tracking } from "../clickout/service";
-import type { SettingsService } from "../settings/service";
+import type { Settings, SettingsService } from "../settings/service";
+import type { Link } from "../links/model";
 import { sha256 } from "../api/tokens";
 import { pixelPlan, type PixelPlan } from "./pixel";
 
@@ -81,5 +82,15 @@ export function serverEvents(clock: () => number = Date.now): ServerEvents {
 
 /** Tracking for the app: the link's plan from the current settings, and its server events. */
 export function metaTracking(settings: SettingsService, clock: () => number = Date.now): Tracking {
-  return { plan: (link) => pixelPlan(link, settings.get()), events: serverEvents(clock) };
+  // One plan per link and settings version: pages use the plan's identity as part of their cache key.
+  const plans = new WeakMap<Link, { s: Settings; plan: PixelPlan | null }>();
+  const plan = (link: Link) => {
+    const s = settings.get();
+    const hit = plans.get(link);
+    if (hit && hit.s === s) return hit.plan;
+    const fresh = pixelPlan(link, s);
+    plans.set(link, { s, plan: fresh });
+    return fresh;
+  };
+  return { plan, events: serverEvents(clock) };
 }
