@@ -55,3 +55,41 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path, fullPage: true });
   return path;
 }
+
+// Headless Chromium says "HeadlessChrome", which isbot rightly calls a bot: browse as a phone.
+export const FAN_UA = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Mobile Safari/537.36";
+
+// Stands in for fbevents.js: takes over Meta's queue and, like the real Pixel, sends each
+// event to facebook.com/tr with its event id.
+export const STUB_PIXEL = `(function () {
+  var fbq = window.fbq, queued = fbq.queue || [];
+  fbq.callMethod = function () {
+    var a = Array.prototype.slice.call(arguments), m = a[0];
+    if (m !== "track" && m !== "trackCustom" && m !== "trackSingle" && m !== "trackSingleCustom") return;
+    var single = m.indexOf("Single") > 0, pixel = single ? a[1] : "all", ev = single ? a[2] : a[1], opts = a[single ? 4 : 3] || {};
+    new Image().src = "https://www.facebook.com/tr?id=" + pixel + "&ev=" + encodeURIComponent(ev) + "&eid=" + encodeURIComponent(opts.eventID || "");
+  };
+  for (var i = 0; i < queued.length; i++) fbq.callMethod.apply(fbq, queued[i]);
+  fbq.queue = [];
+})();`;
+
+export interface PixelHit {
+  ev: string;
+  eid: string;
+}
+
+/** A phone's browser context where the stub Pixel loads and every event it sends lands in `hits`. */
+export function pixelContext(browser: Browser, hits: PixelHit[], opts: ContextOptions = {}): Promise<BrowserContext> {
+  return newContext(browser, {
+    userAgent: FAN_UA,
+    ...opts,
+    external: (url) => {
+      if (url.href.startsWith("https://connect.facebook.net/en_US/fbevents.js")) return { contentType: "text/javascript", body: STUB_PIXEL };
+      if (url.hostname === "www.facebook.com" && url.pathname === "/tr") {
+        hits.push({ ev: url.searchParams.get("ev")!, eid: url.searchParams.get("eid")! });
+        return { contentType: "image/gif", body: "" };
+      }
+      return false;
+    },
+  });
+}

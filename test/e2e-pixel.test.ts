@@ -1,27 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import type { Browser, Request as PwRequest } from "playwright-core";
 import { eventually, release, startApp, type TestApp } from "./helpers";
-
-// Headless Chromium says "HeadlessChrome", which isbot rightly calls a bot: browse as a phone.
-const FAN_UA = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Mobile Safari/537.36";
 import { startFakeGraph, type FakeGraph } from "./fake-graph";
-import { launchBrowser, newContext, screenshot } from "./browser";
+import { FAN_UA, launchBrowser, newContext, pixelContext, screenshot, type PixelHit } from "./browser";
 
 const PIXEL = "1234567890";
-
-// Stands in for fbevents.js: takes over Meta's queue and, like the real Pixel, sends each
-// event to facebook.com/tr with its event id.
-const STUB_PIXEL = `(function () {
-  var fbq = window.fbq, queued = fbq.queue || [];
-  fbq.callMethod = function () {
-    var a = Array.prototype.slice.call(arguments), m = a[0];
-    if (m !== "track" && m !== "trackCustom" && m !== "trackSingle" && m !== "trackSingleCustom") return;
-    var single = m.indexOf("Single") > 0, pixel = single ? a[1] : "all", ev = single ? a[2] : a[1], opts = a[single ? 4 : 3] || {};
-    new Image().src = "https://www.facebook.com/tr?id=" + pixel + "&ev=" + encodeURIComponent(ev) + "&eid=" + encodeURIComponent(opts.eventID || "");
-  };
-  for (var i = 0; i < queued.length; i++) fbq.callMethod.apply(fbq, queued[i]);
-  fbq.queue = [];
-})();`;
 
 let browser: Browser;
 let graph: FakeGraph;
@@ -41,19 +24,8 @@ afterAll(async () => {
 
 describe("Pixel and Conversions API in a real browser", () => {
   it("fires the click-out with the same event id the server sends, then lands on the stored URL", async () => {
-    const pixelHits: { ev: string; eid: string }[] = [];
-    const context = await newContext(browser, {
-      viewport: { width: 390, height: 844 },
-      userAgent: FAN_UA,
-      external: (url) => {
-        if (url.href.startsWith("https://connect.facebook.net/en_US/fbevents.js")) return { contentType: "text/javascript", body: STUB_PIXEL };
-        if (url.hostname === "www.facebook.com" && url.pathname === "/tr") {
-          pixelHits.push({ ev: url.searchParams.get("ev")!, eid: url.searchParams.get("eid")! });
-          return { contentType: "image/gif", body: "" };
-        }
-        return false;
-      },
-    });
+    const pixelHits: PixelHit[] = [];
+    const context = await pixelContext(browser, pixelHits, { viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
     await page.goto(`${t.base}/night-drive?utm_source=ig&fbclid=E2E_fbclid-1`);
     await eventually(() => expect(pixelHits.map((h) => h.ev)).toContain("PageView"));
@@ -115,18 +87,8 @@ describe("Pixel and Conversions API in a real browser", () => {
     const { id } = t.db.query<{ id: number }, []>("SELECT id FROM links WHERE slug = 'night-drive'").get()!;
     t.db.run("INSERT OR REPLACE INTO link_options (link_id, email_signup) VALUES (?, 1)", [id]);
     t.outro.links.touch();
-    const pixelHits: { ev: string; eid: string }[] = [];
-    const context = await newContext(browser, {
-      userAgent: FAN_UA,
-      external: (url) => {
-        if (url.href.startsWith("https://connect.facebook.net/en_US/fbevents.js")) return { contentType: "text/javascript", body: STUB_PIXEL };
-        if (url.hostname === "www.facebook.com" && url.pathname === "/tr") {
-          pixelHits.push({ ev: url.searchParams.get("ev")!, eid: url.searchParams.get("eid")! });
-          return { contentType: "image/gif", body: "" };
-        }
-        return false;
-      },
-    });
+    const pixelHits: PixelHit[] = [];
+    const context = await pixelContext(browser, pixelHits);
     const page = await context.newPage();
     await page.goto(`${t.base}/night-drive`);
     await page.fill("#signup-email", "Browser.Fan@Example.com");

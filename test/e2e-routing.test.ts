@@ -2,23 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import type { Browser } from "playwright-core";
 import { eventually, release, startApp, type TestApp } from "./helpers";
 import { startFakeGraph, type FakeGraph } from "./fake-graph";
-import { launchBrowser, newContext, screenshot } from "./browser";
+import { launchBrowser, pixelContext as phoneWithPixel, screenshot, type PixelHit } from "./browser";
 
-// Headless Chromium says "HeadlessChrome", which isbot rightly calls a bot: browse as a phone.
-const FAN_UA = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Mobile Safari/537.36";
 const PIXEL = "1234567890";
-
-// Stands in for fbevents.js, like the real Pixel sending each event to facebook.com/tr with its event id.
-const STUB_PIXEL = `(function () {
-  var fbq = window.fbq, queued = fbq.queue || [];
-  fbq.callMethod = function () {
-    var a = Array.prototype.slice.call(arguments), m = a[0];
-    if (m !== "track" && m !== "trackCustom") return;
-    new Image().src = "https://www.facebook.com/tr?ev=" + encodeURIComponent(a[1]) + "&eid=" + encodeURIComponent((a[3] || {}).eventID || "");
-  };
-  for (var i = 0; i < queued.length; i++) fbq.callMethod.apply(fbq, queued[i]);
-  fbq.queue = [];
-})();`;
 
 let browser: Browser;
 let graph: FakeGraph;
@@ -37,19 +23,7 @@ afterAll(async () => {
   await graph?.stop();
 });
 
-const pixelContext = (hits: { ev: string; eid: string }[]) =>
-  newContext(browser, {
-    viewport: { width: 390, height: 844 },
-    userAgent: FAN_UA,
-    external: (url) => {
-      if (url.href.startsWith("https://connect.facebook.net/en_US/fbevents.js")) return { contentType: "text/javascript", body: STUB_PIXEL };
-      if (url.hostname === "www.facebook.com" && url.pathname === "/tr") {
-        hits.push({ ev: url.searchParams.get("ev")!, eid: url.searchParams.get("eid")! });
-        return { contentType: "image/gif", body: "" };
-      }
-      return false;
-    },
-  });
+const pixelContext = (hits: PixelHit[]) => phoneWithPixel(browser, hits, { viewport: { width: 390, height: 844 } });
 
 describe("fan routing in a real browser", () => {
   it("routes a returning fan to their service on its own, Pixel and server event sharing one event id", async () => {
