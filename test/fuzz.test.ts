@@ -135,6 +135,9 @@ describe("fuzzing", () => {
       fc.record({ method: fc.constant("POST"), path: fc.constant("/api/links"), q: fc.constant(""), body, headers }),
       fc.record({ method: fc.constantFrom("PATCH", "PUT", "GET", "DELETE"), path: segment.map((s) => `/api/links/${s}`), q: fc.constant(""), body, headers }),
       fc.record({ method: fc.constantFrom("GET", "POST"), path: segment.map((s) => `/api/links/${s}/stats`), q: query, body, headers }),
+      // Auto-fill (issue 9) and link health: the catalogues point at a dead local port, so nothing leaves the machine.
+      fc.record({ method: fc.constantFrom("POST", "GET"), path: fc.constant("/api/autofill"), q: query, body, headers }),
+      fc.record({ method: fc.constantFrom("POST", "GET"), path: fc.tuple(segment, fc.constantFrom("autofill", "refill", "health")).map(([s, r]) => `/api/links/${s}/${r}`), q: query, body, headers }),
       fc.record({ method: fc.constantFrom("GET", "POST", "DELETE"), path: fc.constantFrom("/api/events", "/api/links", "/api/stats", "/api/openapi.json", "/metrics"), q: query, body, headers }),
       fc.record({ method: fc.constantFrom("GET", "PATCH", "OPTIONS"), path: fc.array(segment, { minLength: 1, maxLength: 4 }).map((s) => `/api/${s.join("/")}`), q: query, body, headers }),
     );
@@ -242,12 +245,13 @@ describe("fuzzing the admin's forms", () => {
         "clickEvent", "clickEventCustom", "emailSignup", "consentMode", "limitedDataUse", "testEventCode", "name", "action", "preset",
         "source", "medium", "campaign", "content", "term", "link", "q", "password", "confirm", "_csrf", "timeZone", "rawRetentionDays",
         "autoRoute", "autoRouteDelayMs", "deviceOrder",
+        ...[0, 1, 9].flatMap((i) => [`presave-${i}-url`, `presave-${i}-label`, `presave-${i}-present`, `accept-${i}`, `cand-${i}-url`, `cand-${i}-service`]), "releaseDate", "releaseTime", "releaseTimeZone", "hideBroken", "use-title", "use-artist", "use-artworkUrl",
         ...[0, 1, 2, 39, 40, 99].flatMap((i) => ["url", "label", "pos", "remove", "present", "date", "city", "venue", "ticketUrl", "countries", "hiddenIn"].flatMap((f) => [`dest-${i}-${f}`, `social-${i}-${f}`, `tour-${i}-${f}`])),
       ];
       const form = fc.dictionary(fc.oneof(fc.constantFrom(...names), printable), fc.oneof(text, fc.constantFrom("on", "release", "bio", "Lead", "opt-in", "2026-02-30", "https://open.spotify.com/track/x")), { maxKeys: 14 });
       const target = fc.oneof(
-        fc.constantFrom("/admin/links", "/admin/settings", "/admin/settings/tokens", "/admin/fans/settings", "/admin/stats/settings", "/admin/logout", "/admin/login", "/admin/setup"),
-        fc.tuple(fc.oneof(fc.constantFrom("fuzz-a", "fuzz-bio"), segment), fc.constantFrom("", "/publish", "/delete")).map(([s, tail]) => `/admin/links/${s}${tail}`),
+        fc.constantFrom("/admin/links", "/admin/settings", "/admin/settings/tokens", "/admin/settings/link-check", "/admin/fans/settings", "/admin/stats/settings", "/admin/logout", "/admin/login", "/admin/setup"),
+        fc.tuple(fc.oneof(fc.constantFrom("fuzz-a", "fuzz-bio"), segment), fc.constantFrom("", "/publish", "/delete", "/check", "/autofill")).map(([s, tail]) => `/admin/links/${s}${tail}`),
         fc.oneof(segment, fc.constantFrom("1", "-1", "99999999999999999999")).map((id) => `/admin/settings/tokens/${id}/revoke`),
         fc.oneof(segment, fc.constantFrom("1", "0")).map((id) => `/admin/fans/${id}/delete`),
       );
