@@ -2,6 +2,8 @@ import { catalogEntry } from "../catalog";
 import type { ButtonProps } from "../../views/components/destination-button";
 import type { BioHubProps, SocialIcon, TourView } from "../../views/pages/bio-hub";
 import type { SmartLinkProps } from "../../views/pages/smart-link";
+import type { Meta } from "../../views/layout";
+import { contentName } from "../tracking/server-events";
 import type { Destination, Link, TourDate } from "./model";
 
 /** The click-out key of a bio hub's featured release card. */
@@ -50,20 +52,26 @@ export function visibleDestinations(destinations: Destination[], visibility: Vis
 /** Whether a page leaves out a button to this URL (destinations and tour tickets alike). */
 export const isHidden = (url: string, visibility: Visibility) => visibility.hiddenUrls?.has(url) ?? false;
 
+/** A release page's Open Graph and Twitter tags (the smart link and its countdown page). */
+export function releaseMeta(link: Link, base: string, description: (title: string) => string): Meta {
+  // "Title – Artist", as the Pixel's content_name names it too.
+  const title = contentName(link);
+  const artworkUrl = absolute(link.artworkUrl, base);
+  return {
+    title,
+    description: description(title),
+    url: `${base}/${link.slug}`,
+    image: artworkUrl ?? undefined,
+    imageAlt: artworkUrl ? `Cover art of ${title}` : undefined,
+    ogType: "music.song",
+  };
+}
+
 export function smartLinkProps(link: Link, base: string, carry: string, visibility: Visibility = {}): Omit<SmartLinkProps, "safeScripts"> {
   const shown = visibleDestinations(link.destinations, visibility);
   const names = shown.map((d) => (d.service ? catalogEntry(d.service)?.name : null)).filter(Boolean);
-  const title = link.artist ? `${link.title} – ${link.artist}` : link.title;
-  const artworkUrl = absolute(link.artworkUrl, base);
   return {
-    meta: {
-      title,
-      description: names.length ? `Listen on ${names.slice(0, 6).join(", ")}${names.length > 6 ? " and more" : ""}.` : `Listen to ${title}.`,
-      url: `${base}/${link.slug}`,
-      image: artworkUrl ?? undefined,
-      imageAlt: artworkUrl ? `Cover art of ${title}` : undefined,
-      ogType: "music.song",
-    },
+    meta: releaseMeta(link, base, (title) => (names.length ? `Listen on ${names.slice(0, 6).join(", ")}${names.length > 6 ? " and more" : ""}.` : `Listen to ${title}.`)),
     title: link.title,
     artist: link.artist,
     artworkUrl: link.artworkUrl,

@@ -1,4 +1,4 @@
-import { absolute, button, visibleDestinations, type Visibility } from "../links/page-props";
+import { button, releaseMeta, visibleDestinations, type Visibility } from "../links/page-props";
 import type { Link } from "../links/model";
 import type { PreReleaseProps } from "../../views/pages/pre-release";
 import { COUNTDOWN_JS_URL } from "../assets/routes";
@@ -6,18 +6,9 @@ import { releaseMomentText } from "./moment";
 
 /** What the countdown page shows of an upcoming release; per-view parts come in as template tokens. */
 export function preReleaseProps(link: Link, base: string, carry: string, safeTimeLeft: string, visibility: Visibility = {}): Omit<PreReleaseProps, "safeScripts" | "safeSignup"> {
-  const title = link.artist ? `${link.title} – ${link.artist}` : link.title;
-  const artworkUrl = absolute(link.artworkUrl, base);
   const momentText = releaseMomentText(link.releaseAt!, link.releaseTimeZone!);
   return {
-    meta: {
-      title,
-      description: `Out ${momentText}. Pre-save it and get a note on release day.`,
-      url: `${base}/${link.slug}`,
-      image: artworkUrl ?? undefined,
-      imageAlt: artworkUrl ? `Cover art of ${title}` : undefined,
-      ogType: "music.song",
-    },
+    meta: releaseMeta(link, base, () => `Out ${momentText}. Pre-save it and get a note on release day.`),
     title: link.title,
     artist: link.artist,
     artworkUrl: link.artworkUrl,
