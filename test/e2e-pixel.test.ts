@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import type { Browser, Request as PwRequest } from "playwright-core";
 import { eventually, release, startApp, type TestApp } from "./helpers";
-import { startFakeGraph, type FakeGraph } from "./fake-graph";
+import { deliveredOnce, startFakeGraph, type FakeGraph } from "./fake-graph";
 import { FAN_UA, launchBrowser, newContext, pixelContext, screenshot, type PixelHit } from "./browser";
 
 const PIXEL = "1234567890";
@@ -48,11 +48,7 @@ describe("Pixel and Conversions API in a real browser", () => {
     expect(pixelHits).toContainEqual({ ev: "Lead", eid });
 
     // The fake Graph API received the same event id for the same event, once, with the fbclid byte-exact.
-    const sent = await eventually(() => {
-      const found = graph.requests.flatMap((r) => r.body.data).filter((e) => e.event_id === eid);
-      expect(found).toHaveLength(1);
-      return found[0]!;
-    }, 5000);
+    const sent = await deliveredOnce(graph, eid);
     expect(sent.event_name).toBe("Lead");
     expect(sent.user_data.fbc).toMatch(/^fb\.1\.\d{13}\.E2E_fbclid-1$/);
     expect(sent.custom_data).toMatchObject({ content_category: "spotify", platform: "spotify", content_type: "music" });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import type { Browser } from "playwright-core";
 import { eventually, release, startApp, type TestApp } from "./helpers";
-import { startFakeGraph, type FakeGraph } from "./fake-graph";
+import { deliveredOnce, startFakeGraph, type FakeGraph } from "./fake-graph";
 import { launchBrowser, pixelContext as phoneWithPixel, screenshot, type PixelHit } from "./browser";
 
 const PIXEL = "1234567890";
@@ -53,11 +53,7 @@ describe("fan routing in a real browser", () => {
     expect(eid).toMatch(/^[A-Za-z0-9_-]{8,64}$/);
 
     expect(hits).toContainEqual({ ev: "Lead", eid });
-    const sent = await eventually(() => {
-      const found = graph.requests.flatMap((r) => r.body.data).filter((e) => e.event_id === eid);
-      expect(found).toHaveLength(1);
-      return found[0]!;
-    }, 5000);
+    const sent = await deliveredOnce(graph, eid);
     expect(sent.event_name).toBe("Lead");
     expect(sent.custom_data).toMatchObject({ platform: "spotify" });
     // Counted as an auto-route.

@@ -1,3 +1,4 @@
+import { eventually } from "./helpers";
 // A stand-in for Meta's Graph API: a real HTTP server on 127.0.0.1 that records every
 // Conversions API request and answers the way it is told to, globally or per pixel.
 
@@ -154,4 +155,13 @@ export async function startFakeGraph(): Promise<FakeGraph> {
       await server.stop(true);
     },
   };
+}
+
+/** The one event the fake Graph API received with this event id (waits for it; fails on none or several). */
+export async function deliveredOnce(graph: FakeGraph, eventId: string, ms = 5000) {
+  return eventually(() => {
+    const found = graph.requests.flatMap((r) => r.body.data).filter((e) => e.event_id === eventId);
+    if (found.length !== 1) throw new Error(`event ${eventId} received ${found.length} times`);
+    return found[0]!;
+  }, ms);
 }

@@ -1,5 +1,5 @@
 import type { Database } from "bun:sqlite";
-import type { Destination } from "../links/model";
+import type { Destination, Link } from "../links/model";
 
 /** A link's release moment as stored (see migration 008). */
 export interface ReleaseRow {
@@ -11,14 +11,8 @@ export interface ReleaseRow {
   refilledAt: number | null;
 }
 
-export interface ReleaseFields {
-  releaseDate: string | null;
-  releaseTime: string | null;
-  releaseTimeZone: string | null;
-  releaseAt: number | null;
-  releasedAt: number | null;
-  presaves: Destination[];
-}
+/** What a link keeps of its release (the fields are described on Link). */
+export type ReleaseFields = Pick<Link, "releaseDate" | "releaseTime" | "releaseTimeZone" | "releaseAt" | "releasedAt" | "presaves">;
 
 const NONE = { releaseDate: null, releaseTime: null, releaseTimeZone: null, releaseAt: null, releasedAt: null };
 
