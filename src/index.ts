@@ -26,7 +26,7 @@ try {
 }
 
 const outro = createApp({ config, db });
-const server = outro.app.listen({ port: config.port, hostname: config.host, maxRequestBodySize: 8 * 1024 * 1024 });
+const server = outro.app.listen({ port: config.port, hostname: config.host, maxRequestBodySize: 8 * 1024 * 1024, development: false });
 console.log(`outro listening on http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${server.server!.port}`);
 
 let stopping = false;

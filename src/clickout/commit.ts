@@ -26,7 +26,7 @@ export function batchCommitter(db: Database): BatchCommit {
     `INSERT OR IGNORE INTO capi_events (created_at, pixel_id, link_id, event_name, event_id, event_time, payload, next_attempt_at)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?1)`);
 
-  return db.transaction((records: EventRecord[]) => {
+  const tx = db.transaction((records: EventRecord[]) => {
     let inserted = 0;
     let events = 0;
     const tally: Tally = [0, 0, 0, 0];
@@ -57,4 +57,6 @@ export function batchCommitter(db: Database): BatchCommit {
     for (const n of counts.values()) bump.run(n.linkId, n.hour, n.t, n.destKey, n.humans, n.others);
     return { inserted, events, tally };
   });
+  // IMMEDIATE: the write lock is taken (or found busy) at BEGIN, before any work is done.
+  return (records) => tx.immediate(records);
 }

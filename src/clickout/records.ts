@@ -32,9 +32,5 @@ export interface EventRecord {
   events: OutboxEvent[];
 }
 
-/** records is JSON: a string crosses to the worker about three times faster than a structured clone. */
-export type WriterRequest = { type: "batch"; id: number; records: string } | { type: "close"; id: number };
 /** What a batch added, for /metrics: [page views by fans, other page views, click-outs by fans, other click-outs]. */
 export type Tally = [number, number, number, number];
-export type WriterReply = { id: number; ok: true; inserted: number; events: number; tally?: Tally } | { id: number; ok: false; error: string };
-export type WriterInit = { type: "init"; path: string };

@@ -29,11 +29,10 @@ function secureRequest(request: Request, config: Config): boolean {
 /** An iOS in-app browser's click-out: a page that opens the service's app, the stored URL as its fallback. */
 function handoffPage(appUrl: string, webUrl: string, dest: Destination, headers: Record<string, string>): Response {
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64url");
-  const { location: _, ...rest } = headers;
   const serviceName = (dest.service && catalogEntry(dest.service)?.name) || dest.label || dest.key;
   return new Response(HandoffPage({ serviceName, appUrl, webUrl, nonce }) as string, {
     status: 200,
-    headers: { ...rest, ...SECURITY_HEADERS, "content-type": "text/html; charset=utf-8", "content-security-policy": pageCsp(nonce) },
+    headers: { ...headers, ...SECURITY_HEADERS, "content-type": "text/html; charset=utf-8", "content-security-policy": pageCsp(nonce) },
   });
 }
 
@@ -42,8 +41,41 @@ function handoffPage(appUrl: string, webUrl: string, dest: Destination, headers:
  * so it reads the client inline (no macro, no schema: eid is checked by acceptEventId) and
  * answers a plain Response without Elysia's header merging.
  */
+/**
+ * The 302's headers by (location, cookie): the same few come back again and again, and a shared
+ * Headers is copied into a Response about three times faster than an object literal is read.
+ */
+const redirects = new Map<string, Headers>();
+function redirectHeaders(location: string, cookie: string | null): Headers {
+  const key = cookie ? `${location}\n${cookie}` : location;
+  let headers = redirects.get(key);
+  if (!headers) {
+    if (redirects.size >= 2000) redirects.clear();
+    headers = new Headers({ location, "cache-control": "no-store" });
+    if (cookie) headers.set("set-cookie", cookie);
+    redirects.set(key, headers);
+  }
+  return headers;
+}
+
+/** Nothing unrecorded is answered with a redirect; the fan is asked to try again. */
+function notRecorded(request: Request, err: Error): Response {
+  const reqId = requestId(request);
+  log.error({ reqId, err }, "click not recorded");
+  const html = <MessagePage status={503} heading="One moment" text="We could not record this click. Please try again." />;
+  return new Response(html as string, {
+    status: 503,
+    headers: { ...SECURITY_HEADERS, "content-type": "text/html; charset=utf-8", "retry-after": "1", "cache-control": "no-store", "x-request-id": reqId },
+  });
+}
+
+/**
+ * GET /{slug}/go/{key}: record the click, then 302 to the stored URL. This is the hottest path,
+ * so it reads the client inline (no macro, no schema: eid is checked by acceptEventId) and
+ * answers a plain Response, never touching Elysia's `set`.
+ */
 export const clickOutRoutes = ({ config, recorder }: { config: Config; recorder: TrafficRecorder }) =>
-  new Elysia({ name: "clickout" }).onError(mapError).get("/:slug/go/:key", async ({ params, query, request, server, set }) => {
+  new Elysia({ name: "clickout" }).onError(mapError).get("/:slug/go/:key", async ({ params, query, request, server }) => {
     const started = performance.now();
     // The address and base URL are read only if a tracked event needs them, and the address only once.
     let ip: string | undefined;
@@ -51,32 +83,26 @@ export const clickOutRoutes = ({ config, recorder }: { config: Config; recorder:
       get ip() { return (ip ??= clientIp(request, server as Server<unknown> | null, config.trustProxy)); },
       userAgent: request.headers.get("user-agent") ?? "",
     };
+    let recorded: Awaited<ReturnType<TrafficRecorder["recordClick"]>>;
     try {
-      const base = () => baseUrl(request, config.publicUrl, config.trustProxy);
-      const { dest, kind } = await recorder.recordClick(params.slug, params.key, request, query, client, base);
-      // Always a URL stored for the link: the default, or its override for the fan's country.
-      const url = dest.countryUrls ? urlFor(dest, (config.trustProxy && proxyCountry(request.headers)) || countryOf(client.ip)) : dest.url;
-      const headers: Record<string, string> = { location: url, "cache-control": "no-store" };
-      if (kind === "human") {
-        const remember = rememberCookie(dest.service, secureRequest(request, config));
-        if (remember) headers["set-cookie"] = remember;
-        const handoff = handoffFor(client.userAgent, dest.service, url);
-        if (handoff.kind === "intent") headers.location = handoff.url;
-        if (handoff.kind === "scheme") return timed(latency.clickout, started, handoffPage(handoff.appUrl, url, dest, headers));
-      }
-      return timed(latency.clickout, started, new Response(null, { status: 302, headers }));
+      recorded = await recorder.recordClick(params.slug, params.key, request, query, client, () => baseUrl(request, config.publicUrl, config.trustProxy));
     } catch (err) {
-      if (!(err instanceof WriteFailedError)) throw err;
-      // Nothing unrecorded is answered with a redirect; the fan is asked to try again.
-      const reqId = requestId(request);
-      log.error({ reqId, err }, "click not recorded");
-      set.headers["x-request-id"] = reqId;
-      set.status = 503;
-      set.headers["content-type"] = "text/html; charset=utf-8";
-      set.headers["retry-after"] = "1";
-      set.headers["cache-control"] = "no-store";
-      return <MessagePage status={503} heading="One moment" text="We could not record this click. Please try again." />;
+      if (err instanceof WriteFailedError) return notRecorded(request, err);
+      throw err;
     }
+    const { dest, kind } = recorded;
+    // Always a URL stored for the link: the default, or its override for the fan's country.
+    const url = dest.countryUrls ? urlFor(dest, (config.trustProxy && proxyCountry(request.headers)) || countryOf(client.ip)) : dest.url;
+    if (kind !== "human") return timed(latency.clickout, started, new Response(null, { status: 302, headers: redirectHeaders(url, null) }));
+    const remember = rememberCookie(dest.service, secureRequest(request, config));
+    const handoff = handoffFor(client.userAgent, dest.service, url);
+    if (handoff.kind === "scheme") {
+      const headers: Record<string, string> = { "cache-control": "no-store" };
+      if (remember) headers["set-cookie"] = remember;
+      return timed(latency.clickout, started, handoffPage(handoff.appUrl, url, dest, headers));
+    }
+    const location = handoff.kind === "intent" ? handoff.url : url;
+    return timed(latency.clickout, started, new Response(null, { status: 302, headers: redirectHeaders(location, remember) }));
   })
   // The page's beacon: its body is the event id the Pixel just fired.
   .post("/:slug/ack", async ({ params, request }) => {

@@ -58,6 +58,8 @@ function featuredDestination(hub: ResolvedLink, key: string, base: string, links
 
 type Query = Record<string, string | undefined>;
 
+const NOT_TRACKED = { plan: null, identity: null, consented: false } as const;
+
 /** Records page views and click-outs through the group-commit writer. */
 export function trafficRecorder(deps: { links: LinkService; writer: EventWriter; tracking: Tracking; clock: () => number; audience?: AudienceOf }) {
   const { links, writer, tracking, clock } = deps;
@@ -75,6 +77,9 @@ export function trafficRecorder(deps: { links: LinkService; writer: EventWriter;
   };
 
   const record = (t: "click" | "view", visit: Visit, utm: Utm, referrer: string | null, route?: "auto"): Promise<void> => {
+    // Analytics dimensions only for fans: bots and prefetches are counted apart, by kind alone.
+    const human = visit.kind === "human";
+    const who = human ? audience(visit.request, visit.client, visit.ts) : NO_AUDIENCE;
     const rec: EventRecord = {
       t,
       ts: visit.ts,
@@ -85,11 +90,13 @@ export function trafficRecorder(deps: { links: LinkService; writer: EventWriter;
       device: deviceClass(visit.client.userAgent),
       referrer,
       utm,
-      ...(route ? { route } : {}),
-      // Analytics dimensions only for fans: bots and prefetches are counted apart, by kind alone.
-      ...(visit.kind === "human" ? audience(visit.request, visit.client, visit.ts) : NO_AUDIENCE),
+      route,
+      country: who.country,
+      os: who.os,
+      app: who.app,
+      visitor: who.visitor,
       // Only fans are forwarded to Meta; bots, previews, HEAD and prefetches are only counted.
-      events: visit.kind !== "human" || visit.dest?.key === FEATURED_KEY ? [] : t === "click" ? events.forClick(visit) : events.forView(visit),
+      events: !human || visit.plan === null || visit.dest?.key === FEATURED_KEY ? [] : t === "click" ? events.forClick(visit) : events.forView(visit),
     };
     return writer.write(rec);
   };
@@ -103,7 +110,7 @@ export function trafficRecorder(deps: { links: LinkService; writer: EventWriter;
       const ts = clock();
       const kind = trafficKind(request.method, request.headers, client.userAgent);
       const t = kind === "human" ? trackingFor(link, request, query.fbclid, ts, true, pageUrl.startsWith("https:")) : { plan: tracking.plan(link), identity: null, consented: false };
-      const visit: Visit = { link, dest: null, eventId: newEventId(ts), ts, client, request, pageUrl, kind, ...t };
+      const visit: Visit = { link, dest: null, eventId: newEventId(ts), ts, client, request, pageUrl, kind, plan: t.plan, identity: t.identity, consented: t.consented };
       try {
         await record("view", visit, utmFrom(query), referrer);
       } catch (err) {
@@ -131,18 +138,20 @@ export function trafficRecorder(deps: { links: LinkService; writer: EventWriter;
       const dest = link && (link.byKey.get(key) ?? featuredDestination(link, key, baseOf(), links));
       if (!link || !dest) throw notFound("No such link or destination");
       const ts = clock();
-      const referer = request.headers.get("referer");
       const kind = trafficKind(request.method, request.headers, client.userAgent);
+      const t = kind === "human" ? trackingFor(link, request, undefined, ts, false, false) : NOT_TRACKED;
+      // The page the fan was on: its own Referer when it is one of our pages, else the link's URL.
+      // Only a tracked click needs it, and the base URL costs a URL parse.
+      let pageUrl = "";
+      if (t.plan) {
+        const base = baseOf();
+        const referer = request.headers.get("referer");
+        pageUrl = referer && referer.startsWith(`${base}/${slug}`) ? referer : `${base}/${slug}`;
+      }
       const visit: Visit = {
-        link, dest, ts, client, request, kind,
+        link, dest, ts, client, request, kind, pageUrl,
         eventId: acceptEventId(query.eid) ?? newEventId(ts),
-        // The page the fan was on: its own Referer when it is one of our pages, else the link's URL.
-        // A getter: only a tracked click needs it, and the base URL costs a URL parse.
-        get pageUrl() {
-          const base = baseOf();
-          return referer && referer.startsWith(`${base}/${slug}`) ? referer : `${base}/${slug}`;
-        },
-        ...(kind === "human" ? trackingFor(link, request, undefined, ts, false, false) : { plan: null, identity: null, consented: false }),
+        plan: t.plan, identity: t.identity, consented: t.consented,
       };
       const ref = typeof query.ref === "string" && query.ref !== "" ? query.ref.slice(0, 200) : null;
       await record("click", visit, utmFrom(query), ref, query.auto === "1" ? "auto" : undefined);

@@ -1,0 +1,51 @@
+// Quick A/B while tuning: baseline vs the four hot targets only (no backlog, no 10M fill).
+import { BUN, TOKEN, tempDir } from "../test/helpers";
+import { spawnServer, type Child } from "../test/process";
+import { wrk } from "./wrk";
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const ONLY = (process.env.ONLY ?? "clickout,page,trackedClick,trackedPage").split(",");
+const UA = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1";
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+const baseline = await spawnServer({}, [BUN, "bench/baseline-server.ts"]);
+const standIn = await spawnServer({}, [BUN, "bench/graph-standin.ts"]);
+// VARIANTS="name:K=V,K=V;name2:..." starts one server per variant (A/B of env switches while tuning).
+const variants = (process.env.VARIANTS ?? "outro:").split(";").map((v) => {
+  const [name, kv = ""] = v.split(":");
+  return { name: name!, env: Object.fromEntries(kv.split(",").filter(Boolean).map((p) => p.split("=") as [string, string])) };
+});
+const servers: { name: string; base: string; proc: Child["proc"] }[] = [];
+for (const v of variants) {
+  const child = await spawnServer({ DATA_DIR: tempDir("outro-qb-"), API_TOKEN: TOKEN, META_GRAPH_URL: standIn.base, LOG_LEVEL: "warn", ...v.env });
+  servers.push({ name: v.name, base: child.base, proc: child.proc });
+  await createLinks(child.base);
+}
+async function createLinks(base: string) {
+for (const [slug, extra] of [["bench", {}], ["tracked", { pixelId: "1234567890", accessToken: "EAAB-bench-token-0000" }]] as const) {
+  const res = await fetch(`${base}/api/links`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+    body: JSON.stringify({ slug, title: "Night Drive", artist: "Babbage", artworkUrl: "https://example.com/cover.jpg",
+      destinations: ["https://open.spotify.com/track/abc", "https://music.apple.com/us/album/1", "https://music.youtube.com/watch?v=1", "https://www.deezer.com/track/1", "https://tidal.com/browse/track/1", "https://music.amazon.com/albums/1", "https://babbage.bandcamp.com/track/night-drive"].map((url) => ({ url })), ...extra }),
+  });
+  if (res.status !== 201) throw new Error(await res.text());
+}
+}
+const paths: Record<string, string> = { clickout: "/bench/go/spotify", page: "/bench", trackedClick: "/tracked/go/spotify", trackedPage: "/tracked" };
+const targets: Record<string, string> = { baseline: baseline.base + "/" };
+for (const k of ONLY) for (const s of servers) targets[servers.length > 1 ? `${k}/${s.name}` : k] = s.base + paths[k];
+const res: Record<string, { rps: number; p99: number }[]> = {};
+for (const url of Object.values(targets)) await wrk(url, { seconds: 1, headers: { "user-agent": UA } });
+for (let r = 0; r < ROUNDS; r++) for (const [k, url] of Object.entries(targets)) {
+  const w = await wrk(url, { seconds: SECONDS, headers: { "user-agent": UA } });
+  (res[k] ??= []).push({ rps: w.rps, p99: w.p99ms });
+  if (w.non2xx3xx || w.errors) console.log(`${k}: ${w.non2xx3xx} non-2xx/3xx, ${w.errors} errors`);
+}
+const b = median(res.baseline!.map((x) => x.rps));
+for (const [k, xs] of Object.entries(res)) {
+  const rps = median(xs.map((x) => x.rps));
+  console.log(`${k.padEnd(22)} ${Math.round(rps).toString().padStart(7)} req/s  p99 ${median(xs.map((x) => x.p99)).toFixed(2)} ms  ${(rps / b).toFixed(2)}×  [${xs.map((x) => Math.round(x.rps)).join(" ")}]`);
+}
+for (const c of [baseline, standIn, ...servers]) c.proc.kill("SIGTERM");
