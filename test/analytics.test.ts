@@ -136,17 +136,18 @@ describe("analytics: aggregates against hand-computed fixtures", () => {
     expect([day2.views, day2.visitors, day2.clicks]).toEqual([1, 1, 1]);
   });
 
-  it("is incremental: a second run folds only the new rows, and a repeated event id adds nothing", () => {
+  it("is incremental: a second run folds only the new rows, and a client's repeated eid adds nothing", () => {
     const { db, commit, job } = fixtureDb();
     const first = ev({ t: "view", ts: at("2026-05-04T10:00:00Z"), country: "DE", visitor: 1 });
-    commit([first]);
-    expect(job.catchUp()).toBe(1);
+    const tap = ev({ t: "click", ts: at("2026-05-04T10:01:00Z"), destKey: "spotify", clientEid: true });
+    commit([first, tap]);
+    expect(job.catchUp()).toBe(2);
     expect(job.catchUp()).toBe(0);
-    commit([{ ...first }, ev({ t: "view", ts: at("2026-05-04T11:00:00Z"), country: "DE", visitor: 2 })]);
+    commit([{ ...tap }, ev({ t: "view", ts: at("2026-05-04T11:00:00Z"), country: "DE", visitor: 2 })]);
     expect(job.catchUp()).toBe(1);
     const stats = statsService(db, () => at("2026-05-04T12:00:00Z"));
     const s = stats.link(link(db, "night-drive"), stats.range({ days: 1 }));
-    expect([s.views, s.visitors]).toEqual([2, 2]);
+    expect([s.views, s.visitors, s.clicks]).toEqual([2, 2, 1]);
     expect(row(s.dimensions!.countries, "DE")).toEqual([2, 0]);
   });
 });

@@ -111,6 +111,9 @@ describe("outro backup", () => {
       body: new URLSearchParams({ email: "Fan@Example.com", name: "Fan", consent: "on", website: "", t: outroApp.fans.formToken(Date.now() - 3000) }),
     });
     expect(signup.status).toBe(200);
+    // The rollup folds new rows every 50 ms: read the stats once it has caught up.
+    const folded = (t: string) => db.query<{ n: number }, []>(`SELECT (SELECT last_id FROM rollup_progress WHERE source = '${t}') = (SELECT MAX(id) FROM ${t}) AS n`).get()!.n;
+    while (!folded("clicks") || !folded("page_views")) await Bun.sleep(10);
     const stats = await (await api("GET", "/api/links/night-drive/stats")).json();
     const link = await (await api("GET", "/api/links/b-side")).json();
     await server.stop(true);

@@ -30,6 +30,23 @@ describe("storage", () => {
     again.close();
   });
 
+  it("010 keeps the raw rows and every stored event id: a client's eid stored before the upgrade still adds nothing", () => {
+    const db = new Database(join(tempDir(), "outro.db"), { strict: true });
+    migrate(db, migrations.slice(0, 9));
+    db.run("INSERT INTO clicks (ts, link_id, dest_key, event_id, kind, device, visitor, route) VALUES (1, 7, 'spotify', 'client-eid-0001', 'human', 'mobile', 42, 'auto')");
+    db.run("INSERT INTO page_views (ts, link_id, event_id, kind, device, country) VALUES (2, 7, 'view-eid-0001', 'human', 'mobile', 'DE')");
+    expect(migrate(db)).toBe(migrations.length);
+    expect(db.query("SELECT id, ts, link_id, dest_key, event_id, visitor, route FROM clicks").all()).toEqual([
+      { id: 1, ts: 1, link_id: 7, dest_key: "spotify", event_id: "client-eid-0001", visitor: 42, route: "auto" },
+    ]);
+    expect(db.query("SELECT event_id, country FROM page_views").all()).toEqual([{ event_id: "view-eid-0001", country: "DE" }]);
+    expect(db.query("SELECT event_id FROM click_eids").all()).toEqual([{ event_id: "client-eid-0001" }]);
+    expect(db.run("INSERT OR IGNORE INTO click_eids (event_id) VALUES ('client-eid-0001')").changes).toBe(0);
+    // No unique index is left on the raw tables: the server's own ids need none.
+    expect(db.query("SELECT name FROM sqlite_master WHERE tbl_name IN ('clicks', 'page_views') AND type = 'index'").all()).toEqual([]);
+    db.close();
+  });
+
   it("applies each migration in a transaction: a failing one leaves nothing behind", () => {
     const db = new Database(join(tempDir(), "m.db"));
     const list = [

@@ -4,23 +4,24 @@ import type { EventRecord, Tally } from "./records";
 export type BatchCommit = (records: EventRecord[]) => { inserted: number; events: number; tally: Tally };
 
 /**
- * One transaction per batch: each click or view row (a repeated event id adds nothing: no second
- * click, no second CAPI event), its outbox events, browser acks, and one rollup upsert per
+ * One transaction per batch: each click or view row (a client's repeated eid adds nothing: no
+ * second click, no second CAPI event), its outbox events, browser acks, and one rollup upsert per
  * (link, hour, metric, destination) of the batch.
  */
 export function batchCommitter(db: Database): BatchCommit {
   const hour = (ts: number) => Math.floor(ts / 3_600_000);
   const insertClick = db.query(
-    `INSERT OR IGNORE INTO clicks (ts, link_id, dest_key, event_id, kind, device, referrer,
+    `INSERT INTO clicks (ts, link_id, dest_key, event_id, kind, device, referrer,
        utm_source, utm_medium, utm_campaign, utm_content, utm_term, country, os, app, visitor, route)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)`);
   const insertView = db.query(
-    `INSERT OR IGNORE INTO page_views (ts, link_id, event_id, kind, device, referrer,
+    `INSERT INTO page_views (ts, link_id, event_id, kind, device, referrer,
        utm_source, utm_medium, utm_campaign, utm_content, utm_term, country, os, app, visitor)
      VALUES (?1, ?2, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)`);
   const bump = db.query(
     `INSERT INTO rollup_hourly (link_id, hour, metric, dest_key, humans, others) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
      ON CONFLICT (link_id, hour, metric, dest_key) DO UPDATE SET humans = humans + excluded.humans, others = others + excluded.others`);
+  const claimEid = db.query("INSERT OR IGNORE INTO click_eids (event_id) VALUES (?1)");
   const insertAck = db.query("INSERT OR IGNORE INTO browser_acks (event_id, ts) VALUES (?1, ?2)");
   const enqueue = db.query(
     `INSERT OR IGNORE INTO capi_events (created_at, pixel_id, link_id, event_name, event_id, event_time, payload, next_attempt_at)
@@ -37,11 +38,13 @@ export function batchCommitter(db: Database): BatchCommit {
         insertAck.run(r.eventId, r.ts);
         continue;
       }
+      // A client's eid seen before adds nothing: no second click, no second CAPI event. The
+      // server's own ids are unique by construction and need no check.
+      if (r.clientEid && claimEid.run(r.eventId).changes === 0) continue;
       const [s, m, c, co, te] = r.utm;
       const args = [r.ts, r.linkId, r.destKey, r.eventId, r.kind, r.device, r.referrer, s, m, c, co, te, r.country ?? null, r.os ?? null, r.app ?? null, r.visitor ?? null] as const;
-      const res = r.t === "click" ? insertClick.run(...args, r.route ?? null) : insertView.run(...args);
-      // A repeated event id adds nothing: no second click, no second CAPI event.
-      if (res.changes === 0) continue;
+      if (r.t === "click") insertClick.run(...args, r.route ?? null);
+      else insertView.run(...args);
       inserted++;
       const h = hour(r.ts);
       const key = `${r.linkId} ${h} ${r.t} ${r.destKey}`;

@@ -27,6 +27,8 @@ export interface EventRecord {
   os: string | null;
   app: string | null;
   visitor: number | null;
+  /** The event id came from the client (?eid=): kept unique in click_eids, so a repeat adds nothing. */
+  clientEid?: boolean;
   /** A click-out the page made on its own for a returning fan ("auto"); absent for a tap. */
   route?: "auto";
   events: OutboxEvent[];

@@ -76,7 +76,7 @@ export function trafficRecorder(deps: { links: LinkService; writer: EventWriter;
     return { plan, identity, consented };
   };
 
-  const record = (t: "click" | "view", visit: Visit, utm: Utm, referrer: string | null, route?: "auto"): Promise<void> => {
+  const record = (t: "click" | "view", visit: Visit, utm: Utm, referrer: string | null, route?: "auto", clientEid = false): Promise<void> => {
     // Analytics dimensions only for fans: bots and prefetches are counted apart, by kind alone.
     const human = visit.kind === "human";
     const who = human ? audience(visit.request, visit.client, visit.ts) : NO_AUDIENCE;
@@ -91,6 +91,7 @@ export function trafficRecorder(deps: { links: LinkService; writer: EventWriter;
       referrer,
       utm,
       route,
+      clientEid,
       country: who.country,
       os: who.os,
       app: who.app,
@@ -138,6 +139,7 @@ export function trafficRecorder(deps: { links: LinkService; writer: EventWriter;
       const dest = link && (link.byKey.get(key) ?? featuredDestination(link, key, baseOf(), links));
       if (!link || !dest) throw notFound("No such link or destination");
       const ts = clock();
+      const eid = acceptEventId(query.eid);
       const kind = trafficKind(request.method, request.headers, client.userAgent);
       const t = kind === "human" ? trackingFor(link, request, undefined, ts, false, false) : NOT_TRACKED;
       // The page the fan was on: its own Referer when it is one of our pages, else the link's URL.
@@ -150,11 +152,11 @@ export function trafficRecorder(deps: { links: LinkService; writer: EventWriter;
       }
       const visit: Visit = {
         link, dest, ts, client, request, kind, pageUrl,
-        eventId: acceptEventId(query.eid) ?? newEventId(ts),
+        eventId: eid ?? newEventId(ts),
         plan: t.plan, identity: t.identity, consented: t.consented,
       };
       const ref = typeof query.ref === "string" && query.ref !== "" ? query.ref.slice(0, 200) : null;
-      await record("click", visit, utmFrom(query), ref, query.auto === "1" ? "auto" : undefined);
+      await record("click", visit, utmFrom(query), ref, query.auto === "1" ? "auto" : undefined, eid !== null);
       return { dest, kind };
     },
   };
