@@ -32,7 +32,9 @@ export function batchCommitter(db: Database): BatchCommit {
     let events = 0;
     const tally: Tally = [0, 0, 0, 0];
     // One rollup upsert per (link, hour, metric, destination) in the batch, not one per record.
-    const counts = new Map<string, { linkId: number; hour: number; t: string; destKey: string; humans: number; others: number }>();
+    type Count = { linkId: number; hour: number; t: string; destKey: string; humans: number; others: number };
+    const counts = new Map<string, Count>();
+    let last: Count | undefined;
     for (const r of records) {
       if (r.t === "ack") {
         insertAck.run(r.eventId, r.ts);
@@ -41,15 +43,22 @@ export function batchCommitter(db: Database): BatchCommit {
       // A client's eid seen before adds nothing: no second click, no second CAPI event. The
       // server's own ids are unique by construction and need no check.
       if (r.clientEid && claimEid.run(r.eventId).changes === 0) continue;
-      const [s, m, c, co, te] = r.utm;
-      const args = [r.ts, r.linkId, r.destKey, r.eventId, r.kind, r.device, r.referrer, s, m, c, co, te, r.country ?? null, r.os ?? null, r.app ?? null, r.visitor ?? null] as const;
-      if (r.t === "click") insertClick.run(...args, r.route ?? null);
-      else insertView.run(...args);
+      const u = r.utm;
+      if (r.t === "click") {
+        insertClick.run(r.ts, r.linkId, r.destKey, r.eventId, r.kind, r.device, r.referrer, u[0], u[1], u[2], u[3], u[4], r.country, r.os, r.app, r.visitor, r.route ?? null);
+      } else {
+        insertView.run(r.ts, r.linkId, r.destKey, r.eventId, r.kind, r.device, r.referrer, u[0], u[1], u[2], u[3], u[4], r.country, r.os, r.app, r.visitor);
+      }
       inserted++;
       const h = hour(r.ts);
-      const key = `${r.linkId} ${h} ${r.t} ${r.destKey}`;
-      let n = counts.get(key);
-      if (!n) counts.set(key, (n = { linkId: r.linkId, hour: h, t: r.t, destKey: r.destKey, humans: 0, others: 0 }));
+      // Most records of a batch share the previous one's group: compare before building a key.
+      let n = last;
+      if (!n || n.linkId !== r.linkId || n.hour !== h || n.t !== r.t || n.destKey !== r.destKey) {
+        const key = `${r.linkId} ${h} ${r.t} ${r.destKey}`;
+        n = counts.get(key);
+        if (!n) counts.set(key, (n = { linkId: r.linkId, hour: h, t: r.t, destKey: r.destKey, humans: 0, others: 0 }));
+        last = n;
+      }
       if (r.kind === "human") n.humans++;
       else n.others++;
       tally[(r.t === "click" ? 2 : 0) + (r.kind === "human" ? 0 : 1)]++;

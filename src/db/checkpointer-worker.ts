@@ -11,7 +11,7 @@ import { applyPragmas } from "./open";
 declare const self: Worker;
 
 /** WAL frames (pages) after which the checkpointer restarts the WAL: a few MB. */
-const RESTART_AFTER_FRAMES = 4000;
+const RESTART_AFTER_FRAMES = Number(process.env.RAF ?? 32000);
 
 let db: Database | null = null;
 let timer: ReturnType<typeof setInterval> | null = null;
@@ -22,13 +22,13 @@ self.onmessage = (msg: MessageEvent<{ type: "init"; path: string; everyMs: numbe
     db = new Database(m.path, { strict: true });
     applyPragmas(db);
     // The file is cut back to this size after a restart that followed a large burst.
-    db.exec("PRAGMA journal_size_limit = 16777216");
+    db.exec("PRAGMA journal_size_limit = 67108864");
     const checkpoint = (mode: "PASSIVE" | "RESTART") =>
       db!.query<{ busy: number; log: number; checkpointed: number }, []>(`PRAGMA wal_checkpoint(${mode})`).get()!;
     timer = setInterval(() => {
       try {
         const passive = checkpoint("PASSIVE");
-        if (passive.log >= RESTART_AFTER_FRAMES) checkpoint("RESTART");
+        if (passive.log >= RESTART_AFTER_FRAMES) { const t0 = performance.now(); checkpoint("RESTART"); if (process.env.CKDBG) console.error("restart ms", (performance.now() - t0).toFixed(1), "frames", passive.log); }
       } catch {
         // Busy or full: the next tick tries again; the WAL keeps every commit meanwhile.
       }

@@ -49,24 +49,54 @@ export function rollupJob(db: Database, opts: { batch?: number } = {}) {
     // Counts per "link hour-or-day metric dim value", summed in memory: one upsert per key and batch.
     const hourly = new Map<string, number>();
     const daily = new Map<string, number>();
-    const inc = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
+    const inc = (m: Map<string, number>, k: string, n: number) => m.set(k, (m.get(k) ?? 0) + n);
     let hour = 0;
     let day = 0;
+    let weight = 1;
     const add = (link: number, dim: string, value: string) => {
-      inc(hourly, `${link}\u0000${hour}\u0000${metric}\u0000${dim}\u0000${value}`);
-      inc(hourly, `0\u0000${hour}\u0000${metric}\u0000${dim}\u0000${value}`);
-      inc(daily, `${link}\u0000${day}\u0000${metric}\u0000${dim}\u0000${value}`);
-      inc(daily, `0\u0000${day}\u0000${metric}\u0000${dim}\u0000${value}`);
+      inc(hourly, `${link}\u0000${hour}\u0000${metric}\u0000${dim}\u0000${value}`, weight);
+      inc(hourly, `0\u0000${hour}\u0000${metric}\u0000${dim}\u0000${value}`, weight);
+      inc(daily, `${link}\u0000${day}\u0000${metric}\u0000${dim}\u0000${value}`, weight);
+      inc(daily, `0\u0000${day}\u0000${metric}\u0000${dim}\u0000${value}`, weight);
     };
     const services = new Map<string, string>();
     // The local day of each quarter hour (every zone's offset is a multiple of 15 minutes).
     const days = new Map<number, string>();
+    // Rows alike in every dimension (same link, hour, campaign, country, device …) are counted
+    // together: one row's worth of map work per group, not per row. A fan is sighted once per
+    // link, day and batch (a second sighting would add nothing).
+    const groups = new Map<string, { r: RawRow; hour: number; day: number; n: number }>();
+    const sighted = new Set<string>();
     for (const r of rows) {
       hour = Math.floor(r.ts / HOUR);
       const q = Math.floor(r.ts / QUARTER);
       let dayName = days.get(q);
       if (dayName === undefined) days.set(q, (dayName = localDay(r.ts, tz)));
       day = Date.parse(dayName) / DAY;
+      const sig = r.kind !== "human"
+        ? `${r.link_id}\u0000${hour}\u0000${day}\u0000${r.kind}`
+        : `${r.link_id}\u0000${hour}\u0000${day}\u0000human\u0000${r.utm_source ?? ""}\u0000${r.utm_medium ?? ""}\u0000${r.utm_campaign ?? ""}\u0000${r.referrer ?? ""}\u0000${r.app ?? ""}\u0000${r.country ?? ""}\u0000${r.device}\u0000${r.os ?? ""}\u0000${r.dest_key}\u0000${r.route ?? ""}`;
+      const g = groups.get(sig);
+      if (g) g.n++;
+      else groups.set(sig, { r, hour, day, n: 1 });
+      if (r.kind === "human" && r.visitor !== null) {
+        // A fan counts once per link and day, and once for the whole instance.
+        for (const l of [r.link_id, 0]) {
+          const seen = `${l}\u0000${dayName}\u0000${r.visitor}`;
+          if (sighted.has(seen)) continue;
+          sighted.add(seen);
+          if (sighting.run(l, dayName, r.visitor).changes > 0) {
+            inc(hourly, `${l}\u0000${hour}\u0000visitor\u0000\u0000`, 1);
+            inc(daily, `${l}\u0000${day}\u0000visitor\u0000\u0000`, 1);
+          }
+        }
+      }
+    }
+    for (const g of groups.values()) {
+      const r = g.r;
+      hour = g.hour;
+      day = g.day;
+      weight = g.n;
       if (r.kind !== "human") {
         add(r.link_id, "excluded", r.kind);
         continue;
@@ -80,8 +110,8 @@ export function rollupJob(db: Database, opts: { batch?: number } = {}) {
       add(r.link_id, "device", r.device);
       add(r.link_id, "os", r.os ?? "");
       // The instance's per-link table (link 0 only: a link's own rows would all be itself).
-      inc(hourly, `0\u0000${hour}\u0000${metric}\u0000link\u0000${r.link_id}`);
-      inc(daily, `0\u0000${day}\u0000${metric}\u0000link\u0000${r.link_id}`);
+      inc(hourly, `0\u0000${hour}\u0000${metric}\u0000link\u0000${r.link_id}`, weight);
+      inc(daily, `0\u0000${day}\u0000${metric}\u0000link\u0000${r.link_id}`, weight);
       if (source === "clicks") {
         const sk = `${r.link_id} ${r.dest_key}`;
         let service = services.get(sk);
@@ -92,15 +122,6 @@ export function rollupJob(db: Database, opts: { batch?: number } = {}) {
         add(r.link_id, "service", service);
         // Auto-routed returning fans apart from taps, so an artist sees what the routing did.
         add(r.link_id, "route", r.route ?? "");
-      }
-      if (r.visitor !== null) {
-        // A fan counts once per link and day, and once for the whole instance.
-        for (const l of [r.link_id, 0]) {
-          if (sighting.run(l, dayName, r.visitor).changes > 0) {
-            inc(hourly, `${l}\u0000${hour}\u0000visitor\u0000\u0000`);
-            inc(daily, `${l}\u0000${day}\u0000visitor\u0000\u0000`);
-          }
-        }
       }
     }
     for (const [tier, bump] of [[hourly, bumpHour], [daily, bumpDay]] as const) {
