@@ -47,13 +47,16 @@ async function createBenchLink(base: string, extra: Record<string, unknown> = {}
   if (res.status !== 201) throw new Error(`could not create the bench link: ${res.status} ${await res.text()}`);
 }
 
+/** A target whose name ends in "Eid" sends a new eid with every request (bench/unique-eid.lua). */
+const optsFor = (name: string) => ({ headers: { "user-agent": UA }, ...(name.endsWith("Eid") ? { script: join(import.meta.dir, "unique-eid.lua") } : {}) });
+
 async function measure(targets: Record<string, string>, series: Series, rounds = ROUNDS) {
   // Warm-up: JIT and caches settle before anything is counted.
-  for (const url of Object.values(targets)) await wrk(url, { seconds: 1, headers: { "user-agent": UA } });
+  for (const [name, url] of Object.entries(targets)) await wrk(url, { seconds: 1, ...optsFor(name) });
   for (let round = 0; round < rounds; round++) {
     // Interleaved rounds, so drift on a noisy machine hits every target alike.
     for (const [name, url] of Object.entries(targets)) {
-      const r = await wrk(url, { seconds: SECONDS, headers: { "user-agent": UA } });
+      const r = await wrk(url, { seconds: SECONDS, ...optsFor(name) });
       (series[name] ??= []).push(r);
     }
   }
@@ -116,19 +119,21 @@ console.log(`bench: ${ROUNDS} rounds × ${SECONDS}s, wrk -c50 on 127.0.0.1; medi
 await measure({
   baseline: baseline.base + "/",
   clickout: `${outro.base}/bench/go/spotify`,
+  clickoutEid: `${outro.base}/bench/go/spotify`,
   page: `${outro.base}/bench`,
   trackedClick: `${outro.base}/tracked/go/spotify`,
   trackedPage: `${outro.base}/tracked`,
 }, series);
 
 const dbPath = join(dataDir, "outro.db");
-const countClicks = () => {
+const countClicks = (table = "clicks") => {
   const db = new Database(dbPath, { readonly: true });
-  const n = db.query<{ n: number }, []>("SELECT COUNT(*) AS n FROM clicks").get()!.n;
+  const n = db.query<{ n: number }, []>(`SELECT COUNT(*) AS n FROM ${table}`).get()!.n;
   db.close();
   return n;
 };
 const clicksEmpty = countClicks();
+const eidsClaimed = countClicks("click_eids");
 const trackedDelivered = (await standInStats(standIn.base)).events;
 
 // A backlog drains while fans keep clicking an untracked link: does it slow them down?
@@ -157,6 +162,7 @@ const drain = await runDrainBench({ events: Number(process.env.DRAIN_EVENTS ?? 2
 
 const b = summary(series, "baseline");
 const c = summary(series, "clickout");
+const ce = summary(series, "clickoutEid");
 const p = summary(series, "page");
 const tc = summary(series, "trackedClick");
 const tp = summary(series, "trackedPage");
@@ -168,6 +174,7 @@ const ratio = (x: { rps: number }, base: { rps: number }) => x.rps / base.rps;
 const rows: [string, number, number, string, string][] = [
   ["bare Bun.serve 302 (baseline)", b.rps, b.p99, "1.00×", ""],
   ["click-out (committed before 302)", c.rps, c.p99, `${ratio(c, b).toFixed(2)}×`, "≥ 0.50×, p99 ≤ 5 ms"],
+  ["click-out with the page's eid (claimed in click_eids)", ce.rps, ce.p99, `${ratio(ce, b).toFixed(2)}×`, "(the same targets)"],
   ["smart link page", p.rps, p.p99, `${ratio(p, b).toFixed(2)}×`, "≥ 0.40×"],
   ["click-out, tracking on (Pixel + CAPI event)", tc.rps, tc.p99, `${ratio(tc, b).toFixed(2)}×`, "≥ 0.35×"],
   ["page, tracking on", tp.rps, tp.p99, `${ratio(tp, b).toFixed(2)}×`, "≥ 0.30×"],
@@ -176,7 +183,7 @@ const rows: [string, number, number, string, string][] = [
 ];
 console.log("\n| run | req/s | p99 ms | vs baseline | target |\n|---|---:|---:|---:|---|");
 for (const [name, rps, p99, r, target] of rows) console.log(`| ${name} | ${Math.round(rps).toLocaleString("en")} | ${p99.toFixed(2)} | ${r} | ${target} |`);
-console.log(`\nclicks stored by the empty-database runs: ${clicksEmpty.toLocaleString("en")}; tracked events delivered to the stand-in: ${trackedDelivered.toLocaleString("en")}; non-2xx/3xx or socket errors: ${c.bad + p.bad + tc.bad + tp.bad + cb.bad + c10.bad}`);
+console.log(`\nclicks stored by the empty-database runs: ${clicksEmpty.toLocaleString("en")} (${eidsClaimed.toLocaleString("en")} with a client's eid); tracked events delivered to the stand-in: ${trackedDelivered.toLocaleString("en")}; non-2xx/3xx or socket errors: ${c.bad + ce.bad + p.bad + tc.bad + tp.bad + cb.bad + c10.bad}`);
 console.log(`backlog: ${drainedDuring.toLocaleString("en")} of ${BACKLOG.toLocaleString("en")} events delivered during the ${backlogSeconds.toFixed(1)} s click-out run`);
 console.log(`drain: ${drain.events.toLocaleString("en")} events in ${drain.seconds.toFixed(2)} s = ${Math.round(drain.perSecond).toLocaleString("en")} events/s in ${drain.requests} requests`);
 console.log(`fill: ${ROWS.toLocaleString("en")} rows in ${fillSeconds.toFixed(1)} s; database ${(dbBytes / 1e6).toFixed(0)} MB (${(dbBytes / 1e6 / (ROWS / 1e6)).toFixed(0)} MB per million clicks)`);

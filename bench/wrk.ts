@@ -20,9 +20,10 @@ export function haveWrk(): boolean {
 }
 
 /** Runs wrk against url and reads requests/s and latency percentiles from its --latency report. */
-export async function wrk(url: string, opts: { connections?: number; seconds?: number; threads?: number; headers?: Record<string, string> } = {}): Promise<WrkResult> {
+export async function wrk(url: string, opts: { connections?: number; seconds?: number; threads?: number; headers?: Record<string, string>; script?: string } = {}): Promise<WrkResult> {
   const { connections = 50, seconds = 8, threads = 1, headers = {} } = opts;
   const args = ["wrk", `-t${threads}`, `-c${connections}`, `-d${seconds}s`, "--latency", "--timeout", "5s"];
+  if (opts.script) args.push("-s", opts.script);
   for (const [k, v] of Object.entries(headers)) args.push("-H", `${k}: ${v}`);
   args.push(url);
   const proc = Bun.spawn(args, { stdout: "pipe", stderr: "pipe" });
