@@ -42,7 +42,9 @@ describe("release smart link page", () => {
   it("has Open Graph and Twitter tags with absolute URLs", async () => {
     await t.createLink(release("night-drive", { artworkUrl: "/media/0123456789abcdef0123456789abcdef.jpg" }));
     const { html } = await page("/night-drive");
-    expect(html).toContain('<meta property="og:title" content="Night Drive – Babbage"');
+    // Pages are ASCII: "–" travels as a character reference, which every HTML parser reads back.
+    expect(html).toContain('<meta property="og:title" content="Night Drive &#8211; Babbage"');
+    expect(/[^\x00-\x7f]/.test(html)).toBe(false);
     expect(html).toContain('<meta property="og:url" content="https://music.example/night-drive"');
     expect(html).toContain('<meta property="og:image" content="https://music.example/media/0123456789abcdef0123456789abcdef.jpg"');
     expect(html).toContain('<meta name="twitter:card" content="summary_large_image"');
@@ -182,5 +184,19 @@ describe("health", () => {
     const res = await t.req("/healthz");
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: "ok" });
+  });
+});
+
+describe("ASCII pages", () => {
+  it("writes other characters as references that read back the same in markup, scripts and styles", async () => {
+    const { asciiHtml } = await import("../src/links/page-template");
+    const html = asciiHtml(`<title>Night – Drive 🎵</title><p title="é">Ünï 🎵</p><script type="application/json">{"name":"Night – Drive 🎵"}</script><style>a::after{content:"–"}</style>`);
+    expect(/[^\x00-\x7f]/.test(html)).toBe(false);
+    expect(html).toContain("<title>Night &#8211; Drive &#127925;</title>");
+    expect(html).toContain('<p title="&#233;">&#220;n&#239; &#127925;</p>');
+    expect(html).toContain('a::after{content:"\\2013 "}');
+    const json = html.slice(html.indexOf('json">') + 6, html.indexOf("</script>"));
+    expect(JSON.parse(json)).toEqual({ name: "Night – Drive 🎵" });
+    expect(asciiHtml("<p>plain</p>")).toBe("<p>plain</p>");
   });
 });

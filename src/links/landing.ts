@@ -11,6 +11,7 @@ export function utmFrom(query: Record<string, unknown>): Utm {
 
 /** The query string carried from the landing page to each click-out, so the click keeps its campaign. */
 export function carryQuery(utm: Utm, referrerHost: string | null): string {
+  if (!referrerHost && utm.every((v) => !v)) return "";
   const q = new URLSearchParams();
   UTM_KEYS.forEach((k, i) => utm[i] && q.set(k, utm[i]!));
   if (referrerHost) q.set("ref", referrerHost);
