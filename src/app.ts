@@ -116,7 +116,7 @@ export function createApp({ config, db, clock = Date.now, refill }: AppDeps) {
     webhooks,
     monitor,
     releaseDay,
-    /** Commits queued writes, stops the write thread and lets in-flight CAPI requests record their answers; the caller closes the database. */
+    /** Commits queued writes, closes the click writer and lets in-flight CAPI requests record their answers; the caller closes the database. */
     close: async () => {
       await backups.stop();
       await monitor.stop();

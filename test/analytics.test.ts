@@ -40,7 +40,7 @@ function fixtureDb(timeZone = "UTC") {
 
 let seq = 0;
 type Ev = Partial<EventRecord> & { t: "click" | "view"; ts: number };
-/** One raw event as the write thread receives it; unset dimensions stay null. */
+/** One raw event as the click writer receives it; unset dimensions stay null. */
 const ev = (e: Ev): EventRecord => ({
   linkId: 1, destKey: "", eventId: `ev-${++seq}-${Math.random().toString(36).slice(2)}`, kind: "human" as TrafficKind, device: "mobile",
   referrer: null, utm: [null, null, null, null, null], country: null, os: null, app: null, visitor: null, events: [], ...e,

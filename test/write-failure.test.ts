@@ -6,7 +6,7 @@ describe("when the database cannot take writes (full disk, lock)", () => {
     const app = await startApp({ META_PIXEL_ID: "1234567890" });
     try {
       await app.createLink(release());
-      // Hold the write lock past the write thread's busy timeout: its batches fail like a full disk's.
+      // Hold the write lock past the click writer's 5 s lock deadline: its batches fail like a full disk's.
       app.db.exec("BEGIN IMMEDIATE");
       const [page, click] = await Promise.all([
         app.req("/night-drive", { headers: { "user-agent": HUMAN_UA } }),

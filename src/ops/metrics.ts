@@ -8,7 +8,7 @@ import { LATENCY_BUCKETS, latency } from "./latency";
 import type { BackupStatus } from "./scheduled-backups";
 
 export interface MetricsSource {
-  /** Views and click-outs committed by this process: the write thread's tally. */
+  /** Views and click-outs committed by this process: the group-commit writer's tally. */
   traffic: Readonly<Tally>;
   delivery: Pick<DeliveryLog, "counters">;
   startedAt: number;

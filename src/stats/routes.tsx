@@ -39,7 +39,7 @@ const encodeRange = (r: Range) => `from=${r.from}&to=${r.to}&tz=${encodeURICompo
  * Analytics pages under /admin/stats: the instance and per-link dashboards (SVG charts with their
  * tables), CSV exports of every table and of raw click-outs, and the stats settings. Guarded by
  * the admin's own session macro (`{ admin: true }`, CSRF on POST). The rollups themselves are
- * folded on the write thread (src/clickout/writer-worker.ts).
+ * folded between click batches on the click writer's connection (src/clickout/writer.ts).
  */
 export function statsRoutes(deps: StatsDeps) {
   const clock = deps.clock ?? Date.now;

@@ -16,8 +16,10 @@ const MAX_ANSWER_CHARS = 4000;
 const SWEEP_EVERY_MS = 60_000;
 /** After an unexpected error (a locked database), a pixel waits this long instead of spinning. */
 const ERROR_HOLD_MS = 5_000;
-/** Rows per write transaction: short enough that the click-out writer never waits long for the lock. */
+/** Rows per write transaction: short enough that the click-out writer never waits long for the lock… */
 const WRITE_CHUNK = 250;
+/** …and shorter still (about a millisecond held) while clicks are being written: each request waits for its batch's commit. */
+const CONTENDED_CHUNK = 50;
 /** A lock wait longer than this means the click-out writer is busy… */
 const LOCK_WAIT_MS = 0.5;
 /** …when it happens twice within this window (one slow BEGIN alone can be the file system). */
@@ -221,14 +223,17 @@ export function startOutboxSender(deps: SenderDeps): OutboxSender {
   }
 
   /**
-   * Writes rows in short transactions. The click-out writer shares the database's one write lock and
-   * SQLite's busy handler sleeps while it waits, so once the sender had to wait for the lock (traffic is
-   * flowing) it leaves gaps: clicks stay fast, the backlog drains a little slower.
+   * Writes rows in short transactions. The click-out writer shares the database's one write lock (it
+   * retries a busy batch on its next turns, its requests waiting), so once the sender had to wait for
+   * the lock (traffic is flowing) it writes smaller chunks and leaves gaps: clicks stay fast, the
+   * backlog drains a little slower.
    */
   async function writeInChunks<T extends { id: number }>(rows: T[], write: (chunk: T[]) => number) {
-    for (let i = 0; i < rows.length; i += WRITE_CHUNK) {
+    for (let i = 0; i < rows.length; ) {
+      const size = contended() ? CONTENDED_CHUNK : WRITE_CHUNK;
       const t0 = performance.now();
-      const waited = write(rows.slice(i, i + WRITE_CHUNK));
+      const waited = write(rows.slice(i, i + size));
+      i += size;
       const held = performance.now() - t0 - waited;
       if (waited > LOCK_WAIT_MS) lockWaits = [lockWaits[1]!, performance.now()];
       if (contended()) await yieldFor(Math.max(1, held * CHUNK_YIELD_RATIO));
