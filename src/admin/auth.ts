@@ -2,6 +2,7 @@ import type { Database } from "bun:sqlite";
 import type { Config } from "../config";
 import type { SettingsService } from "../settings/service";
 import { sameSecret, sha256 } from "../api/tokens";
+import { sessionRepo } from "./auth-repo";
 
 export const SESSION_COOKIE = "outro_admin";
 /** Before sign-in there is no session to hold a CSRF token, so the login and setup forms pair a cookie with a field. */
@@ -56,27 +57,22 @@ export function tokenMatches(given: unknown, expected: string | null | undefined
 
 /** Sessions stored as the SHA-256 of their cookie token, each with its own CSRF token. */
 export function sessionStore(db: Database, clock: () => number) {
-  const insert = db.query<null, { hash: string; csrf: string; now: number; expires: number }>(
-    "INSERT INTO admin_sessions (token_hash, csrf, created_at, expires_at) VALUES ($hash, $csrf, $now, $expires)");
-  const byHash = db.query<Session, { hash: string; now: number }>(
-    "SELECT token_hash AS tokenHash, csrf, expires_at AS expiresAt FROM admin_sessions WHERE token_hash = $hash AND expires_at > $now");
-  const remove = db.query<null, { hash: string }>("DELETE FROM admin_sessions WHERE token_hash = $hash");
-  const purge = db.query<null, { now: number }>("DELETE FROM admin_sessions WHERE expires_at <= $now");
+  const repo = sessionRepo(db);
   return {
     /** Returns the cookie token; only its hash is kept. */
     create(): { token: string; expiresAt: number } {
       const now = clock();
-      purge.run({ now });
+      repo.purgeExpired(now);
       const token = randomToken();
       const expiresAt = now + SESSION_TTL_MS;
-      insert.run({ hash: sha256(token), csrf: randomToken(24), now, expires: expiresAt });
+      repo.insert(sha256(token), randomToken(24), now, expiresAt);
       return { token, expiresAt };
     },
     find(token: string | undefined): Session | null {
       if (!token || token.length > 200) return null;
-      return byHash.get({ hash: sha256(token), now: clock() });
+      return repo.live(sha256(token), clock());
     },
-    remove: (session: Session) => remove.run({ hash: session.tokenHash }),
+    remove: (session: Session) => repo.remove(session.tokenHash),
   };
 }
 

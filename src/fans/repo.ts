@@ -90,3 +90,25 @@ export function fanRepo(db: Database) {
   };
 }
 export type FanRepo = ReturnType<typeof fanRepo>;
+
+/** How many queued webhooks one delivery pass takes. */
+const WEBHOOK_BATCH = 20;
+
+/** The delivery side of the fan_webhooks queue (rows are added with the signup, or on release day). */
+export function webhookQueueRepo(db: Database) {
+  const due = db.query<{ id: number; payload: string; attempts: number }, { now: number }>(
+    `SELECT id, payload, attempts FROM fan_webhooks WHERE status = 'pending' AND next_attempt_at <= $now ORDER BY id LIMIT ${WEBHOOK_BATCH}`);
+  const sent = db.query<null, { id: number; now: number; code: number }>(
+    "UPDATE fan_webhooks SET status = 'sent', sent_at = $now, attempts = attempts + 1, last_status = $code, last_error = NULL WHERE id = $id");
+  const retry = db.query<null, { id: number; next: number; code: number | null; error: string; failed: number }>(
+    `UPDATE fan_webhooks SET attempts = attempts + 1, next_attempt_at = $next, last_status = $code, last_error = $error,
+       status = CASE WHEN $failed = 1 THEN 'failed' ELSE status END WHERE id = $id`);
+  return {
+    due: (now: number) => due.all({ now }),
+    sent: (id: number, now: number, code: number) => sent.run({ id, now, code }),
+    /** Counts the attempt and keeps its error; `failed` ends the retries for good. */
+    retry: (id: number, next: number, code: number | null, error: string, failed: boolean) =>
+      retry.run({ id, next, code, error, failed: failed ? 1 : 0 }),
+  };
+}
+export type WebhookQueueRepo = ReturnType<typeof webhookQueueRepo>;

@@ -1,9 +1,9 @@
 import type { Database } from "bun:sqlite";
 import { createHmac } from "node:crypto";
 import type { SettingsService } from "../settings/service";
+import { webhookQueueRepo } from "./repo";
 
 const MAX_ATTEMPTS = 12;
-const BATCH = 20;
 
 /** Exponential backoff with jitter: 10 s, 20 s, 40 s … capped at an hour. */
 export function webhookBackoff(attempt: number, random = Math.random): number {
@@ -14,18 +14,6 @@ export function webhookBackoff(attempt: number, random = Math.random): number {
 export const signature = (secret: string, timestamp: string, body: string) =>
   `sha256=${createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex")}`;
 
-function webhookRepo(db: Database) {
-  return {
-    due: db.query<{ id: number; payload: string; attempts: number }, { now: number }>(
-      "SELECT id, payload, attempts FROM fan_webhooks WHERE status = 'pending' AND next_attempt_at <= $now ORDER BY id LIMIT " + BATCH),
-    sent: db.query<null, { id: number; now: number; code: number }>(
-      "UPDATE fan_webhooks SET status = 'sent', sent_at = $now, attempts = attempts + 1, last_status = $code, last_error = NULL WHERE id = $id"),
-    retry: db.query<null, { id: number; next: number; code: number | null; error: string; failed: number }>(
-      `UPDATE fan_webhooks SET attempts = attempts + 1, next_attempt_at = $next, last_status = $code, last_error = $error,
-         status = CASE WHEN $failed = 1 THEN 'failed' ELSE status END WHERE id = $id`),
-  };
-}
-
 /**
  * Delivers each new fan to the artist's webhook URL from the durable fan_webhooks queue: signed
  * with HMAC-SHA256 over "timestamp.body", retried with backoff, kept with its last error.
@@ -33,14 +21,14 @@ function webhookRepo(db: Database) {
 export function startWebhookSender(db: Database, settings: SettingsService, opts: { clock?: () => number; fetch?: typeof fetch; timeoutMs?: number; everyMs?: number } = {}) {
   const clock = opts.clock ?? Date.now;
   const doFetch = opts.fetch ?? fetch;
-  const repo = webhookRepo(db);
+  const repo = webhookQueueRepo(db);
   let running: Promise<void> | null = null;
   let stopped = false;
 
   async function deliverDue(): Promise<void> {
     const { fanWebhookUrl: url, fanWebhookSecret: secret } = settings.get();
     if (!url) return;
-    for (const row of repo.due.all({ now: clock() })) {
+    for (const row of repo.due(clock())) {
       if (stopped) return;
       const timestamp = String(Math.floor(clock() / 1000));
       let code: number | null = null;
@@ -61,7 +49,7 @@ export function startWebhookSender(db: Database, settings: SettingsService, opts
         code = res.status;
         await res.body?.cancel();
         if (res.ok) {
-          repo.sent.run({ id: row.id, now: clock(), code });
+          repo.sent(row.id, clock(), code);
           continue;
         }
         error = `HTTP ${res.status}`;
@@ -69,7 +57,7 @@ export function startWebhookSender(db: Database, settings: SettingsService, opts
         error = (err as Error).name === "TimeoutError" ? "timed out" : `network error: ${(err as Error).message}`.slice(0, 300);
       }
       const attempt = row.attempts + 1;
-      repo.retry.run({ id: row.id, next: clock() + webhookBackoff(attempt), code, error, failed: attempt >= MAX_ATTEMPTS ? 1 : 0 });
+      repo.retry(row.id, clock() + webhookBackoff(attempt), code, error, attempt >= MAX_ATTEMPTS);
     }
   }
 

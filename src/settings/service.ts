@@ -1,6 +1,7 @@
 import type { Database } from "bun:sqlite";
 import type { Config } from "../config";
 import { isTimeZone } from "../stats/time-zone";
+import { settingsRepo, storedValue } from "./repo";
 
 /** Instance settings an artist changes in the admin. Environment variables win over stored values. */
 export interface Settings {
@@ -56,11 +57,7 @@ const VALID: { [K in SettingKey]?: (v: unknown) => boolean } = {
 export class InvalidSettingError extends Error {}
 
 export function settingsService(db: Database, config: Config) {
-  const read = db.query<{ key: string; value: string }, []>("SELECT key, value FROM settings");
-  const write = db.query<null, { key: string; value: string }>(
-    "INSERT INTO settings (key, value) VALUES ($key, $value) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
-  const remove = db.query<null, { key: string }>("DELETE FROM settings WHERE key = $key");
-  const readOne = db.query<{ value: string }, { key: string }>("SELECT value FROM settings WHERE key = $key");
+  const repo = settingsRepo(db);
 
   const fromEnv: Partial<Settings> = {
     ...(config.metaPixelId ? { pixelId: config.metaPixelId } : {}),
@@ -71,7 +68,7 @@ export function settingsService(db: Database, config: Config) {
   let cached: Settings | null = null;
   const load = (): Settings => {
     const stored: Record<string, unknown> = {};
-    for (const row of read.all()) {
+    for (const row of repo.all()) {
       const value = JSON.parse(row.value);
       if (VALID[row.key as SettingKey]?.(value) !== false) stored[row.key] = value;
     }
@@ -86,18 +83,18 @@ export function settingsService(db: Database, config: Config) {
     /** Stores one setting; null or undefined removes it (back to the default). */
     set<K extends SettingKey>(key: K, value: Settings[K] | null | undefined) {
       if (value !== null && value !== undefined && VALID[key]?.(value) === false) throw new InvalidSettingError(`${key}: not a valid value`);
-      if (value === null || value === undefined) remove.run({ key });
-      else write.run({ key, value: JSON.stringify(value) });
+      if (value === null || value === undefined) repo.remove(key);
+      else repo.write(key, JSON.stringify(value));
       cached = null;
     },
     /** Free-form values other modules keep (e.g. the admin password hash); never shown in the admin. */
     getRaw: (key: string): string | null => {
-      const row = readOne.get({ key });
-      return row ? (JSON.parse(row.value) as string) : null;
+      const json = repo.value(key);
+      return json !== null ? (JSON.parse(json) as string) : null;
     },
     setRaw: (key: string, value: string | null) => {
-      if (value === null) remove.run({ key });
-      else write.run({ key, value: JSON.stringify(value) });
+      if (value === null) repo.remove(key);
+      else repo.write(key, JSON.stringify(value));
       cached = null;
     },
   };
@@ -109,7 +106,7 @@ export type SettingsService = ReturnType<typeof settingsService>;
  * (the rollup worker, stats). Only for settings no environment variable overrides.
  */
 export function storedSetting<K extends "timeZone" | "rawRetentionDays">(db: Database, key: K): Settings[K] {
-  const row = db.query<{ value: string }, [string]>("SELECT value FROM settings WHERE key = ?1").get(key);
-  const value = row ? JSON.parse(row.value) : undefined;
+  const json = storedValue(db, key);
+  const value = json !== null ? JSON.parse(json) : undefined;
   return value !== undefined && VALID[key]!(value) ? value : DEFAULTS[key];
 }

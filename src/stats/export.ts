@@ -1,4 +1,5 @@
 import type { Database } from "bun:sqlite";
+import { clickExportRepo } from "./export-repo";
 
 /** One CSV line (RFC 4180); a cell that a spreadsheet would run as a formula is prefixed with '. */
 export function csvLine(cells: (string | number | null | undefined)[]): string {
@@ -14,12 +15,6 @@ export function csvLine(cells: (string | number | null | undefined)[]): string {
   );
 }
 
-type ClickRow = {
-  id: number; ts: number; slug: string | null; dest_key: string; kind: string; device: string; os: string | null; app: string | null;
-  country: string | null; referrer: string | null; utm_source: string | null; utm_medium: string | null; utm_campaign: string | null;
-  utm_content: string | null; utm_term: string | null;
-};
-
 const HEADER = ["time", "link", "destination", "kind", "device", "os", "app", "country", "referrer", "utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term"];
 
 /**
@@ -29,12 +24,7 @@ const HEADER = ["time", "link", "destination", "kind", "device", "os", "app", "c
  */
 export function rawClicksCsv(db: Database, opts: { linkId: number | null; from: number; to: number; pageSize?: number }): ReadableStream<Uint8Array> {
   const pageSize = opts.pageSize ?? 1000;
-  const page = db.query<ClickRow, [number, number, number, number | null, number]>(
-    `SELECT c.id, c.ts, l.slug, c.dest_key, c.kind, c.device, c.os, c.app, c.country, c.referrer,
-            c.utm_source, c.utm_medium, c.utm_campaign, c.utm_content, c.utm_term
-     FROM clicks c LEFT JOIN links l ON l.id = c.link_id
-     WHERE c.id > ?1 AND c.ts >= ?2 AND c.ts < ?3 AND (?4 IS NULL OR c.link_id = ?4)
-     ORDER BY c.id LIMIT ?5`);
+  const repo = clickExportRepo(db);
   const encoder = new TextEncoder();
   let after = 0;
   let started = false;
@@ -44,7 +34,7 @@ export function rawClicksCsv(db: Database, opts: { linkId: number | null; from: 
         started = true;
         controller.enqueue(encoder.encode(csvLine(HEADER)));
       }
-      const rows = page.all(after, opts.from, opts.to, opts.linkId, pageSize);
+      const rows = repo.page(after, opts.from, opts.to, opts.linkId, pageSize);
       if (rows.length === 0) return controller.close();
       after = rows[rows.length - 1]!.id;
       let chunk = "";

@@ -1,5 +1,6 @@
 import type { Database } from "bun:sqlite";
 import { dayStart, localDay, nextDay } from "./time-zone";
+import { visitorSaltRepo } from "./visitor-repo";
 
 /**
  * Visitor ids: SHA-256 of (today's salt, IP, user agent), cut to 52 bits so it stays an exact
@@ -7,16 +8,15 @@ import { dayStart, localDay, nextDay } from "./time-zone";
  * visitor_salts; the rollup job deletes past days' salts, after which a hash leads nowhere.
  */
 export function visitorIds(db: Database, timeZone: () => string) {
-  const read = db.query<{ salt: Uint8Array }, [string]>("SELECT salt FROM visitor_salts WHERE day = ?1");
-  const insert = db.query<null, [string, Uint8Array]>("INSERT OR IGNORE INTO visitor_salts (day, salt) VALUES (?1, ?2)");
+  const salts = visitorSaltRepo(db);
   let current: { tz: string; from: number; until: number; salt: string } | null = null;
 
-  /** Today's salt: read or made once a day (INSERT OR IGNORE, so two processes agree on one). */
+  /** Today's salt: read or made once a day (the first one stored wins, so two processes agree on one). */
   const saltAt = (ts: number, tz: string): string => {
     if (current && current.tz === tz && ts >= current.from && ts < current.until) return current.salt;
     const day = localDay(ts, tz);
-    insert.run(day, crypto.getRandomValues(new Uint8Array(32)));
-    const salt = Buffer.from(read.get(day)!.salt).toString("base64");
+    salts.offer(day, crypto.getRandomValues(new Uint8Array(32)));
+    const salt = Buffer.from(salts.saltOf(day)!).toString("base64");
     current = { tz, from: dayStart(day, tz), until: dayStart(nextDay(day), tz), salt };
     return salt;
   };
