@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "bun:test";
 import { createHmac } from "node:crypto";
+import { join } from "node:path";
 import { HUMAN_UA, release, startApp, type TestApp } from "./helpers";
 import { metaEmailHash, normalizeEmail } from "../src/fans/model";
 
@@ -66,6 +67,23 @@ describe("fan signup", () => {
 
     expect(fans()).toMatchObject([{ email: "fan@example.com", name: "Ada", unsubscribed_at: null }]);
     expect(signups()).toMatchObject([{ utm_source: "ig", utm_campaign: "launch", consent_text: "Yes, email me about new music and shows. I can unsubscribe at any time." }]);
+  });
+
+  it("waits for a write lock another process holds instead of failing (a deferred transaction that has read cannot wait)", async () => {
+    await setup();
+    const token = await formToken();
+    now += 5_000;
+    const dbFile = JSON.stringify(join(t.dataDir, "outro.db"));
+    const holder = Bun.spawn([process.execPath, "-e",
+      `const { Database } = require("bun:sqlite"); const db = new Database(${dbFile}); db.exec("PRAGMA busy_timeout = 5000");
+       db.exec("BEGIN IMMEDIATE"); console.log("locked"); setTimeout(() => { db.exec("COMMIT"); process.exit(0); }, 400);`], { stdout: "pipe" });
+    await holder.stdout.getReader().read();
+    const started = performance.now();
+    const res = await post({ email: "lock@example.com", name: "", consent: "on", website: "", t: token });
+    expect(res.status).toBe(303);
+    expect(performance.now() - started).toBeGreaterThan(200);
+    expect(fans().map((f) => f.email)).toContain("lock@example.com");
+    expect(await holder.exited).toBe(0);
   });
 
   it("merges the same address, and keeps what was typed when something is wrong", async () => {

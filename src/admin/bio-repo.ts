@@ -1,4 +1,5 @@
 import type { Database } from "bun:sqlite";
+import { writeTransaction } from "../db/open";
 import type { TourDate } from "../links/model";
 
 export type { TourDate };
@@ -16,7 +17,7 @@ export function bioRepo(db: Database) {
   return {
     tours: (linkId: number) => tours.all({ linkId }),
     /** Replaces the whole list, like destinations. */
-    saveTours: db.transaction((linkId: number, list: TourDate[]) => {
+    saveTours: writeTransaction(db, (linkId: number, list: TourDate[]) => {
       clearTours.run({ linkId });
       for (const t of list) insertTour.run({ linkId, ...t });
     }),

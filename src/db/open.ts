@@ -43,6 +43,16 @@ export function migrate(db: Database, list: readonly { name: string; sql: string
   return list.length;
 }
 
+/**
+ * A transaction that takes the write lock at BEGIN (IMMEDIATE). A deferred one that reads first
+ * cannot wait for the lock when it comes to write: SQLite answers SQLITE_BUSY at once while
+ * another connection (the click writer, the CAPI sender) holds it. IMMEDIATE waits its busy timeout.
+ */
+export function writeTransaction<A extends unknown[], R>(db: Database, fn: (...args: A) => R): (...args: A) => R {
+  const tx = db.transaction(fn);
+  return (...args: A) => tx.immediate(...args);
+}
+
 /** For /healthz: true once the database answers a query. */
 export function databasePing(db: Database): () => boolean {
   const ping = db.query<{ ok: number }, []>("SELECT 1 AS ok");

@@ -1,4 +1,5 @@
 import type { Database } from "bun:sqlite";
+import { writeTransaction } from "../db/open";
 import type { Fan } from "./model";
 
 export interface SignupRow {
@@ -47,7 +48,7 @@ export function fanRepo(db: Database) {
   return {
     signupEnabled: (linkId: number) => signupOn.get({ linkId })?.on === 1,
     /** Adds or merges a fan and records the signup, its webhook and its Meta events in one transaction. */
-    saveSignup: db.transaction(
+    saveSignup: writeTransaction(db, 
       (input: {
         email: string; name: string | null; now: number; token: string; signup: Omit<SignupRow, "fanId">;
         webhook: ((fanId: number) => string) | null;
@@ -81,7 +82,7 @@ export function fanRepo(db: Database) {
     byToken: (token: string) => byToken.get({ token }),
     unsubscribe: (id: number, now: number) => unsubscribe.run({ id, now }),
     /** Erases a fan everywhere Outro holds the address: fan, signups, webhook queue, Meta outbox. */
-    erase: db.transaction((id: number) => {
+    erase: writeTransaction(db, (id: number) => {
       dropPendingEvents.run({ id });
       scrubSentEvents.run({ id });
       deleteFan.run({ id });

@@ -1,4 +1,5 @@
 import type { Database } from "bun:sqlite";
+import { writeTransaction } from "../db/open";
 import type { Destination, Link, TourDate } from "./model";
 import { releaseRepo, type ReleaseFields } from "../release/repo";
 
@@ -83,13 +84,13 @@ export function linkRepo(db: Database) {
     bySlug: (slug: string) => hydrate(bySlug.get({ slug })),
     list: () => all.all().map((r) => hydrate(r)!),
     newestReleaseSlug: () => newestRelease.get()?.slug ?? null,
-    create: db.transaction((link: Omit<Link, "id" | "createdAt" | "updatedAt">, now: number) => {
+    create: writeTransaction(db, (link: Omit<Link, "id" | "createdAt" | "updatedAt">, now: number) => {
       const { id } = insert.get(write(link, now))!;
       saveDestinations(id, link.destinations);
       releases.save(id, link);
       return id;
     }),
-    update: db.transaction((link: Link, now: number) => {
+    update: writeTransaction(db, (link: Link, now: number) => {
       update.run({ ...write(link, now), id: link.id });
       saveDestinations(link.id, link.destinations);
       releases.save(link.id, link);

@@ -1,4 +1,5 @@
 import type { Database } from "bun:sqlite";
+import { writeTransaction } from "../db/open";
 
 export interface DueRelease {
   linkId: number;
@@ -85,7 +86,7 @@ export function releaseQueueRepo(db: Database) {
      * Handles one release moment in one transaction: marks it handled (only once, whoever gets
      * there first) and queues each asking fan's mail and webhook. False when it was handled already.
      */
-    release: db.transaction((r: DueRelease, now: number, opts: { mail: boolean; webhook: ((to: Recipient) => string) | null }) => {
+    release: writeTransaction(db, (r: DueRelease, now: number, opts: { mail: boolean; webhook: ((to: Recipient) => string) | null }) => {
       if (claim.run({ linkId: r.linkId, now }).changes === 0) return false;
       for (const to of recipients.all({ linkId: r.linkId })) {
         if (opts.mail) enqueueMail.run({ linkId: r.linkId, fanId: to.fanId, baseUrl: to.baseUrl, now });
