@@ -47,6 +47,29 @@ describe("storage", () => {
     db.close();
   });
 
+  it("011 keeps the outbox, its counters and triggers, and finds an event by its id without a scan", () => {
+    const db = new Database(join(tempDir(), "outro.db"), { strict: true });
+    migrate(db, migrations.slice(0, 10));
+    const insert = "INSERT OR IGNORE INTO capi_events (created_at, pixel_id, link_id, event_name, event_id, event_time, payload, next_attempt_at, fan_id) VALUES (1, 'px1', 7, 'Lead', ?1, 2, '{}', 3, NULL)";
+    db.run(insert, ["event-0001"]);
+    db.run("UPDATE capi_events SET status = 'sent', attempts = 1, last_status = 200, last_response = 'ok', sent_at = 4");
+    const before = db.query("SELECT * FROM capi_events").all();
+    const counts = () => db.query("SELECT status, n FROM capi_counts ORDER BY status").all();
+    const countsBefore = counts();
+    expect(migrate(db)).toBe(migrations.length);
+    expect(db.query("SELECT * FROM capi_events").all()).toEqual(before);
+    expect(counts()).toEqual(countsBefore);
+    // The triggers are back: a new event counts as pending, a repeat adds nothing.
+    expect(db.run(insert, ["event-0002"]).changes).toBe(1);
+    expect(db.run(insert, ["event-0002"]).changes).toBe(0);
+    expect(db.query<{ n: number }, []>("SELECT n FROM capi_counts WHERE status = 'pending'").get()!.n).toBe(1);
+    const plan = db.query<{ detail: string }, []>("EXPLAIN QUERY PLAN SELECT id FROM capi_events e WHERE e.event_id = 'event-0001' ORDER BY e.id").all().map((r) => r.detail).join(" ");
+    expect(plan).toMatch(/SEARCH e USING (COVERING )?INDEX sqlite_autoindex_capi_events_1 \(event_id=\?\)/);
+    const indexes = db.query<{ name: string }, []>("SELECT name FROM sqlite_master WHERE tbl_name = 'capi_events' AND type = 'index' ORDER BY name").all().map((r) => r.name);
+    expect(indexes).toEqual(expect.arrayContaining(["capi_events_due", "capi_events_fan", "capi_events_status"]));
+    db.close();
+  });
+
   it("applies each migration in a transaction: a failing one leaves nothing behind", () => {
     const db = new Database(join(tempDir(), "m.db"));
     const list = [

@@ -9,6 +9,7 @@ import autofill from "./007-autofill.sql" with { type: "text" };
 import release from "./008-release.sql" with { type: "text" };
 import monitor from "./009-monitor.sql" with { type: "text" };
 import eventIds from "./010-event-ids.sql" with { type: "text" };
+import outboxKey from "./011-outbox-key.sql" with { type: "text" };
 
 /** Numbered migrations; position + 1 is the schema version recorded in PRAGMA user_version. */
 export const migrations: readonly { name: string; sql: string }[] = [
@@ -22,4 +23,5 @@ export const migrations: readonly { name: string; sql: string }[] = [
   { name: "008-release", sql: release },
   { name: "009-monitor", sql: monitor },
   { name: "010-event-ids", sql: eventIds },
+  { name: "011-outbox-key", sql: outboxKey },
 ];
