@@ -13,8 +13,10 @@ const baseline = await spawnServer({}, [BUN, "bench/baseline-server.ts"]);
 const standIn = await spawnServer({}, [BUN, "bench/graph-standin.ts"]);
 // VARIANTS="name:K=V,K=V;name2:..." starts one server per variant (A/B of env switches while tuning).
 const variants = (process.env.VARIANTS ?? "outro:").split(";").map((v) => {
-  const [name, kv = ""] = v.split(":");
-  return { name: name!, env: Object.fromEntries(kv.split(",").filter(Boolean).map((p) => p.split("=") as [string, string])) };
+  const at = v.indexOf(":");
+  const name = at === -1 ? v : v.slice(0, at);
+  const kv = at === -1 ? "" : v.slice(at + 1);
+  return { name, env: Object.fromEntries(kv.split(",").filter(Boolean).map((p) => [p.slice(0, p.indexOf("=")), p.slice(p.indexOf("=") + 1)])) };
 });
 const servers: { name: string; base: string; proc: Child["proc"] }[] = [];
 for (const v of variants) {
