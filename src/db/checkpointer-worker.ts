@@ -10,8 +10,8 @@ import { applyPragmas } from "./open";
 
 declare const self: Worker;
 
-/** WAL frames (pages) after which the checkpointer restarts the WAL: 32 MB of 1 KB pages, every few seconds under a flood (a restart holds the lock ~4 ms). */
-const RESTART_AFTER_FRAMES = 32_000;
+/** WAL frames (pages) after which the checkpointer restarts the WAL: 32 MB of 4 KB pages, every few seconds under a flood (a restart holds the lock a few ms). */
+const RESTART_AFTER_FRAMES = 8_000;
 /**
  * A RESTART holds writers off while it waits for readers of older snapshots (a CSV export, a
  * backup): it waits this long at most, and after giving up is not tried again for a while, so

@@ -23,8 +23,10 @@ export function databasePath(dataDir: string): string {
 /** Opens (creating if needed) the database and brings its schema up to date. */
 export function openDatabase(dataDir: string): Database {
   const db = new Database(databasePath(dataDir), { create: true, strict: true });
-  // Small pages cut the WAL volume of the click write path (measured in STACK-NOTES); only takes effect on a new file.
-  db.exec("PRAGMA page_size = 1024");
+  // 4 KB pages (SQLite's default; takes effect only on a new file): a tracked click's ~700-byte
+  // outbox row no longer takes a page of its own. Measured against 1 KB pages, 5 rounds in one
+  // run: tracked click-out 0.32× against 0.29×, tracked page 0.22× against 0.20×, click-out the same.
+  db.exec("PRAGMA page_size = 4096");
   applyPragmas(db);
   migrate(db);
   return db;
