@@ -1,5 +1,6 @@
 import type { Database } from "bun:sqlite";
 import type { EventRecord, Tally } from "./records";
+import { writeTransaction } from "../db/open";
 
 export type BatchCommit = (records: EventRecord[]) => { inserted: number; events: number; tally: Tally };
 
@@ -27,7 +28,8 @@ export function batchCommitter(db: Database): BatchCommit {
     `INSERT OR IGNORE INTO capi_events (created_at, pixel_id, link_id, event_name, event_id, event_time, payload, next_attempt_at)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?1)`);
 
-  const tx = db.transaction((records: EventRecord[]) => {
+  // IMMEDIATE: the write lock is taken (or found busy) at BEGIN, before any work is done.
+  return writeTransaction(db, (records: EventRecord[]) => {
     let inserted = 0;
     let events = 0;
     const tally: Tally = [0, 0, 0, 0];
@@ -69,6 +71,4 @@ export function batchCommitter(db: Database): BatchCommit {
     for (const n of counts.values()) bump.run(n.linkId, n.hour, n.t, n.destKey, n.humans, n.others);
     return { inserted, events, tally };
   });
-  // IMMEDIATE: the write lock is taken (or found busy) at BEGIN, before any work is done.
-  return (records) => tx.immediate(records);
 }

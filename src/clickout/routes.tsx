@@ -37,11 +37,6 @@ function handoffPage(appUrl: string, webUrl: string, dest: Destination, headers:
 }
 
 /**
- * GET /{slug}/go/{key}: record the click, then 302 to the stored URL. This is the hottest path,
- * so it reads the client inline (no macro, no schema: eid is checked by acceptEventId) and
- * answers a plain Response without Elysia's header merging.
- */
-/**
  * The 302's headers by (location, cookie): the same few come back again and again, and a shared
  * Headers is copied into a Response about three times faster than an object literal is read.
  */

@@ -111,7 +111,8 @@ export class EventWriter {
     if (this.pending.length === 0) return true;
     const records = this.pending;
     const waiters = this.waiters;
-    let result: ReturnType<BatchCommit>;
+    let result: ReturnType<BatchCommit> | null = null;
+    let failure: WriteFailedError | null = null;
     try {
       result = this.commit(records);
     } catch (err) {
@@ -124,18 +125,16 @@ export class EventWriter {
           return false;
         }
       }
-      this.pending = [];
-      this.waiters = [];
-      this.busySince = 0;
-      this.retries = 0;
-      const failure = new WriteFailedError(err instanceof Error ? err.message : String(err));
-      for (const w of waiters) w.reject(failure);
-      return true;
+      failure = new WriteFailedError(err instanceof Error ? err.message : String(err));
     }
     this.pending = [];
     this.waiters = [];
     this.busySince = 0;
     this.retries = 0;
+    if (!result) {
+      for (const w of waiters) w.reject(failure!);
+      return true;
+    }
     for (const w of waiters) w.resolve();
     for (let i = 0; i < 4; i++) this.committed[i]! += result.tally[i]!;
     if (result.events > 0) this.onCommitted(result.events);

@@ -126,7 +126,7 @@ function pageCache(links: LinkService, fans: FanService, settings: SettingsServi
 }
 
 type Ctx = { request: Request; query: Record<string, string | undefined>; server: unknown };
-type Set = { status?: number | string; headers: Record<string, string | number> };
+type ElysiaSet = { status?: number | string; headers: Record<string, string | number> };
 
 /** The public pages: a release smart link or a bio hub at /{slug}, and its fan signup. */
 const NOTHING_HIDDEN = () => new Set<string>();
@@ -184,7 +184,7 @@ export const pageRoutes = ({ config, links, recorder, fans, settings, onSignup, 
     return new Response(fillTemplate(page, values), { status, headers });
   };
 
-  const notFound = (set: Set) => {
+  const notFound = (set: ElysiaSet) => {
     set.status = 404;
     set.headers["content-security-policy"] = UNTRACKED_CSP;
     return <NotFoundPage />;
