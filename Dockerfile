@@ -7,7 +7,7 @@ RUN bun install --frozen-lockfile --ignore-scripts
 COPY tsconfig.json bunfig.toml ./
 COPY src ./src
 COPY views ./views
-RUN bun build --compile --minify-syntax --minify-whitespace src/index.ts src/db/checkpointer-worker.ts src/tracking/sender-worker.ts --outfile /out/outro
+RUN bun build --compile --minify-syntax --minify-whitespace src/index.ts src/db/checkpointer-worker.ts src/stats/housekeeping-worker.ts src/tracking/sender-worker.ts --outfile /out/outro
 
 # Run stage: glibc, CA certificates for the Graph API, a non-root user and one volume.
 FROM debian:bookworm-slim

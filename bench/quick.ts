@@ -16,11 +16,13 @@ const variants = (process.env.VARIANTS ?? "outro:").split(";").map((v) => {
   const at = v.indexOf(":");
   const name = at === -1 ? v : v.slice(0, at);
   const kv = at === -1 ? "" : v.slice(at + 1);
-  return { name, env: Object.fromEntries(kv.split(",").filter(Boolean).map((p) => [p.slice(0, p.indexOf("=")), p.slice(p.indexOf("=") + 1)])) };
+  // "name@/path/to/checkout:..." runs that checkout's server (A/B of two versions of the code).
+  const [label, dir] = name.split("@") as [string, string | undefined];
+  return { name: label, dir, env: Object.fromEntries(kv.split(",").filter(Boolean).map((p) => [p.slice(0, p.indexOf("=")), p.slice(p.indexOf("=") + 1)])) };
 });
 const servers: { name: string; base: string; proc: Child["proc"] }[] = [];
 for (const v of variants) {
-  const child = await spawnServer({ DATA_DIR: tempDir("outro-qb-"), API_TOKEN: TOKEN, META_GRAPH_URL: standIn.base, LOG_LEVEL: "warn", ...v.env });
+  const child = await spawnServer({ DATA_DIR: tempDir("outro-qb-"), API_TOKEN: TOKEN, META_GRAPH_URL: standIn.base, LOG_LEVEL: "warn", ...v.env }, undefined, v.dir);
   servers.push({ name: v.name, base: child.base, proc: child.proc });
   await createLinks(child.base);
 }
@@ -39,15 +41,25 @@ const paths: Record<string, string> = { clickout: "/bench/go/spotify", page: "/b
 const targets: Record<string, string> = { baseline: baseline.base + "/" };
 for (const k of ONLY) for (const s of servers) targets[servers.length > 1 ? `${k}/${s.name}` : k] = s.base + paths[k];
 const res: Record<string, { rps: number; p99: number }[]> = {};
+// CPU of the server's main (request) thread per answered request, µs: less noisy than requests/s.
+const cpuRes: Record<string, number[]> = {};
+function mainCpu(pid: number): number {
+  const st = require("node:fs").readFileSync(`/proc/${pid}/task/${pid}/stat`, "utf8") as string;
+  const f = st.slice(st.lastIndexOf(")") + 2).split(" ");
+  return Number(f[11]) + Number(f[12]);
+}
 for (const url of Object.values(targets)) await wrk(url, { seconds: 1, headers: { "user-agent": UA } });
 for (let r = 0; r < ROUNDS; r++) for (const [k, url] of Object.entries(targets)) {
+  const srv = servers.find((s) => url.startsWith(s.base));
+  const cpu0 = srv ? mainCpu(srv.proc.pid) : 0;
   const w = await wrk(url, { seconds: SECONDS, headers: { "user-agent": UA } });
+  if (srv) ((cpuRes[k] ??= []).push(((mainCpu(srv.proc.pid) - cpu0) * 10_000) / (w.rps * SECONDS)));
   (res[k] ??= []).push({ rps: w.rps, p99: w.p99ms });
   if (w.non2xx3xx || w.errors) console.log(`${k}: ${w.non2xx3xx} non-2xx/3xx, ${w.errors} errors`);
 }
 const b = median(res.baseline!.map((x) => x.rps));
 for (const [k, xs] of Object.entries(res)) {
   const rps = median(xs.map((x) => x.rps));
-  console.log(`${k.padEnd(22)} ${Math.round(rps).toString().padStart(7)} req/s  p99 ${median(xs.map((x) => x.p99)).toFixed(2)} ms  ${(rps / b).toFixed(2)}×  [${xs.map((x) => Math.round(x.rps)).join(" ")}]`);
+  console.log(`${k.padEnd(22)} ${Math.round(rps).toString().padStart(7)} req/s  p99 ${median(xs.map((x) => x.p99)).toFixed(2)} ms  ${(rps / b).toFixed(2)}×  [${xs.map((x) => Math.round(x.rps)).join(" ")}]${cpuRes[k] ? `  main thread ${median(cpuRes[k]!).toFixed(1)} µs/req` : ""}`);
 }
 for (const c of [baseline, standIn, ...servers]) c.proc.kill("SIGTERM");

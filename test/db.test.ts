@@ -66,7 +66,7 @@ describe("storage", () => {
     const plan = db.query<{ detail: string }, []>("EXPLAIN QUERY PLAN SELECT id FROM capi_events e WHERE e.event_id = 'event-0001' ORDER BY e.id").all().map((r) => r.detail).join(" ");
     expect(plan).toMatch(/SEARCH e USING (COVERING )?INDEX sqlite_autoindex_capi_events_1 \(event_id=\?\)/);
     const indexes = db.query<{ name: string }, []>("SELECT name FROM sqlite_master WHERE tbl_name = 'capi_events' AND type = 'index' ORDER BY name").all().map((r) => r.name);
-    expect(indexes).toEqual(expect.arrayContaining(["capi_events_due", "capi_events_fan", "capi_events_status"]));
+    expect(indexes).toEqual(expect.arrayContaining(["capi_events_due", "capi_events_fan", "capi_events_settled"]));
     db.close();
   });
 

@@ -50,6 +50,17 @@ describe("JSON API: CAPI delivery log", () => {
     const sent = await (await t.api("GET", "/api/events?status=sent")).json();
     expect(sent.events.map((e: any) => e.status)).toEqual(["sent", "sent"]);
     expect(sent.counters.pending).toBe(2);
+    // Each status has its own read path since migration 012 (pending rows from the partial index
+    // of pending rows, settled ones from the index of settled rows): each returns its rows only,
+    // newest first, and pages back with before.
+    const ids = (status: string, q = "") => t.api("GET", `/api/events?status=${status}${q}`).then((r) => r.json()).then((b) => b.events.map((e: any) => [e.status, e.eventId]));
+    const all = (await (await t.api("GET", "/api/events")).json()).events;
+    const of = (status: string) => all.filter((e: any) => e.status === status).map((e: any) => [status, e.eventId]);
+    for (const status of ["pending", "sent", "failed", "expired"]) expect(await ids(status)).toEqual(of(status));
+    expect(of("pending")).toHaveLength(2);
+    const newestPending = all.find((e: any) => e.status === "pending");
+    expect(await ids("pending", `&before=${newestPending.id}`)).toEqual(of("pending").slice(1));
+    expect(await ids("pending", "&limit=1")).toEqual(of("pending").slice(0, 1));
 
     const first = await (await t.api("GET", "/api/events?limit=4")).json();
     expect(first.events).toHaveLength(4);

@@ -1,12 +1,9 @@
 import { Database } from "bun:sqlite";
 import type { EventRecord, Tally } from "./records";
 import { batchCommitter, type BatchCommit } from "./commit";
-import { applyPragmas } from "../db/open";
+import { applyPragmas, isBusy } from "../db/open";
 import { workerUrl } from "../workers";
-import { rollupJob } from "../stats/rollup";
-import { outboxRetention } from "../tracking/outbox-retention";
-import { storedSetting } from "../settings/service";
-import { log } from "../log";
+import type { HousekeepingInit } from "../stats/housekeeping-worker";
 
 export class WriteFailedError extends Error {}
 
@@ -14,13 +11,12 @@ type Waiter = { resolve: () => void; reject: (err: Error) => void };
 
 /** How long a batch may wait for the write lock (another connection's transaction) before its requests fail. */
 const LOCK_DEADLINE_MS = 5000;
-/** Rollup folding runs between batches in short steps, so a click never waits long behind it. */
+/** Rollup folding runs on its own thread in short steps (short transactions), so a batch never waits long behind it. */
 const ROLLUP_EVERY_MS = 50;
 const ROLLUP_BUDGET_MS = 2;
 const ROLLUP_STEP_ROWS = 100;
 const MAINTAIN_EVERY_MS = 60_000;
 
-const isBusy = (err: unknown) => err instanceof Error && /SQLITE_BUSY|database is locked/.test(`${(err as { code?: string }).code ?? ""} ${err.message}`);
 
 /**
  * Group commit on the request thread: the records of one event-loop turn are committed in one
@@ -37,7 +33,7 @@ export class EventWriter {
   private readonly db: Database;
   private readonly commit: BatchCommit;
   private readonly checkpointer: Worker;
-  private readonly rollupTimer: ReturnType<typeof setInterval>;
+  private readonly housekeeping: Worker;
   private pending: EventRecord[] = [];
   private waiters: Waiter[] = [];
   /** When the oldest pending batch first found the write lock taken; 0 while it has not. */
@@ -56,31 +52,9 @@ export class EventWriter {
     // Checkpoints run on their own thread, never in a batch's way.
     this.checkpointer = new Worker(workerUrl("db/checkpointer-worker.ts"));
     this.checkpointer.postMessage({ type: "init", path: dbPath, everyMs: 200 });
-    this.rollupTimer = this.startHousekeeping();
-  }
-
-  /** The incremental rollup and the outbox retention, on this connection: no second writer to wait for. */
-  private startHousekeeping() {
-    const job = rollupJob(this.db, { batch: ROLLUP_STEP_ROWS });
-    const outbox = outboxRetention(this.db);
-    let lastMaintained = 0;
-    const timer = setInterval(() => {
-      if (this.closed) return;
-      try {
-        const until = performance.now() + ROLLUP_BUDGET_MS;
-        while (performance.now() < until && job.step() > 0);
-        if (Date.now() - lastMaintained >= MAINTAIN_EVERY_MS) {
-          lastMaintained = Date.now();
-          job.maintain(Date.now(), { deleteBatch: 500, budgetMs: 5 });
-          outbox.maintain(Date.now(), storedSetting(this.db, "rawRetentionDays"));
-        }
-      } catch (err) {
-        // The lock was taken or the disk is full: the next tick starts again from the stored progress.
-        if (!isBusy(err)) log.warn({ err }, "rollup tick failed");
-      }
-    }, ROLLUP_EVERY_MS);
-    timer.unref?.();
-    return timer;
+    this.housekeeping = new Worker(workerUrl("stats/housekeeping-worker.ts"));
+    const init: HousekeepingInit = { type: "init", path: dbPath, everyMs: ROLLUP_EVERY_MS, budgetMs: ROLLUP_BUDGET_MS, stepRows: ROLLUP_STEP_ROWS, maintainEveryMs: MAINTAIN_EVERY_MS };
+    this.housekeeping.postMessage(init);
   }
 
   /** Resolves once the record is committed; rejects if its transaction failed. */
@@ -145,13 +119,9 @@ export class EventWriter {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    clearInterval(this.rollupTimer);
+    await closeWorker(this.housekeeping);
     while (!this.flush()) await new Promise((r) => setTimeout(r, 1));
-    await new Promise((resolve) => {
-      this.checkpointer.onmessage = resolve;
-      this.checkpointer.postMessage({ type: "close" });
-    });
-    this.checkpointer.terminate();
+    await closeWorker(this.checkpointer);
     try {
       this.db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
     } catch {
@@ -159,4 +129,13 @@ export class EventWriter {
     }
     this.db.close();
   }
+}
+
+/** Asks a database worker to close its connection, waits for it to say so, and ends the thread. */
+async function closeWorker(worker: Worker): Promise<void> {
+  await new Promise((resolve) => {
+    worker.onmessage = resolve;
+    worker.postMessage({ type: "close" });
+  });
+  worker.terminate();
 }

@@ -55,6 +55,10 @@ export function writeTransaction<A extends unknown[], R>(db: Database, fn: (...a
   return (...args: A) => tx.immediate(...args);
 }
 
+/** The write lock was taken (SQLITE_BUSY), as against any other failure. */
+export const isBusy = (err: unknown): boolean =>
+  err instanceof Error && /SQLITE_BUSY|database is locked/.test(`${(err as { code?: string }).code ?? ""} ${err.message}`);
+
 /** For /healthz: true once the database answers a query. */
 export function databasePing(db: Database): () => boolean {
   const ping = db.query<{ ok: number }, []>("SELECT 1 AS ok");

@@ -10,6 +10,7 @@ import release from "./008-release.sql" with { type: "text" };
 import monitor from "./009-monitor.sql" with { type: "text" };
 import eventIds from "./010-event-ids.sql" with { type: "text" };
 import outboxKey from "./011-outbox-key.sql" with { type: "text" };
+import outboxSettled from "./012-outbox-settled-index.sql" with { type: "text" };
 
 /** Numbered migrations; position + 1 is the schema version recorded in PRAGMA user_version. */
 export const migrations: readonly { name: string; sql: string }[] = [
@@ -24,4 +25,5 @@ export const migrations: readonly { name: string; sql: string }[] = [
   { name: "009-monitor", sql: monitor },
   { name: "010-event-ids", sql: eventIds },
   { name: "011-outbox-key", sql: outboxKey },
+  { name: "012-outbox-settled-index", sql: outboxSettled },
 ];
