@@ -25,7 +25,7 @@ const COLUMNS = "id, ts, link_id, kind, device, referrer, utm_source, utm_medium
  * (immediate) transaction that writes the counts.
  */
 export function rollupJob(db: Database, opts: { batch?: number } = {}) {
-  // Small by default (~10 ms a step): the click writer runs steps between its batches (src/clickout/writer.ts).
+  // Small by default: each step is one transaction on the housekeeping thread, and a click batch that meets it waits for it (src/stats/housekeeping-worker.ts).
   const batch = opts.batch ?? 500;
   const progress = db.query<{ last_id: number }, [string]>("SELECT last_id FROM rollup_progress WHERE source = ?1");
   const advance = db.query<null, [string, number]>("UPDATE rollup_progress SET last_id = ?2 WHERE source = ?1");
@@ -195,7 +195,7 @@ export function rollupJob(db: Database, opts: { batch?: number } = {}) {
       const days = storedSetting(db, "rawRetentionDays");
       let deleted = 0;
       if (days <= 0) return { deleted, more: false };
-      // Bounded per call: on the click writer's connection a long delete would hold click batches back.
+      // Bounded per call: a long delete would hold the write lock, and click batches, back.
       const until = performance.now() + (opts.budgetMs ?? 50);
       let more = false;
       const cutoff = now - days * DAY;

@@ -11,7 +11,7 @@ export const PAYLOAD_KEEP_DAYS = 8;
 type Row = { id: number; created_at: number };
 
 /**
- * Housekeeping of the CAPI outbox, run by the click writer with the rollup's: clears old payloads
+ * Housekeeping of the CAPI outbox, run with the rollup on its thread (stats/housekeeping-worker.ts): clears old payloads
  * (a still-pending event that old can never be sent: it is marked expired) and deletes rows, and
  * their browser acks, older than the raw-event retention. Works by id ranges from a stored
  * watermark, oldest first, in bounded batches, so it never scans the table.
