@@ -4,6 +4,8 @@ import { batchCommitter, type BatchCommit } from "./commit";
 import { applyPragmas, isBusy } from "../db/open";
 import { workerUrl } from "../workers";
 import type { HousekeepingInit } from "../stats/housekeeping-worker";
+import { startHousekeeping, type HousekeepingOptions } from "../stats/housekeeping";
+import { log } from "../log";
 
 export class WriteFailedError extends Error {}
 
@@ -34,6 +36,8 @@ export class EventWriter {
   private readonly commit: BatchCommit;
   private readonly checkpointer: Worker;
   private readonly housekeeping: Worker;
+  /** The rollup on this thread, only if its own thread failed. */
+  private fallback: { stop(): void } | null = null;
   private pending: EventRecord[] = [];
   private waiters: Waiter[] = [];
   /** When the oldest pending batch first found the write lock taken; 0 while it has not. */
@@ -44,17 +48,35 @@ export class EventWriter {
   /** Rows committed since start (repeats of an event id not counted), read by /metrics: see Tally. */
   readonly committed: Tally = [0, 0, 0, 0];
 
-  constructor(dbPath: string, private readonly onCommitted: (events: number) => void = () => {}) {
+  /** `threads` names the workers' entry points (from src/); a test points one at a missing file. */
+  constructor(
+    dbPath: string,
+    private readonly onCommitted: (events: number) => void = () => {},
+    threads = { checkpointer: "db/checkpointer-worker.ts", housekeeping: "stats/housekeeping-worker.ts" },
+  ) {
     this.db = new Database(dbPath, { strict: true });
     applyPragmas(this.db);
     this.db.exec("PRAGMA busy_timeout = 0");
     this.commit = batchCommitter(this.db);
     // Checkpoints run on their own thread, never in a batch's way.
-    this.checkpointer = new Worker(workerUrl("db/checkpointer-worker.ts"));
+    this.checkpointer = new Worker(workerUrl(threads.checkpointer));
     this.checkpointer.postMessage({ type: "init", path: dbPath, everyMs: 200 });
-    this.housekeeping = new Worker(workerUrl("stats/housekeeping-worker.ts"));
-    const init: HousekeepingInit = { type: "init", path: dbPath, everyMs: ROLLUP_EVERY_MS, budgetMs: ROLLUP_BUDGET_MS, stepRows: ROLLUP_STEP_ROWS, maintainEveryMs: MAINTAIN_EVERY_MS };
-    this.housekeeping.postMessage(init);
+    this.housekeeping = new Worker(workerUrl(threads.housekeeping));
+    const options: HousekeepingOptions = { everyMs: ROLLUP_EVERY_MS, budgetMs: ROLLUP_BUDGET_MS, stepRows: ROLLUP_STEP_ROWS, maintainEveryMs: MAINTAIN_EVERY_MS };
+    this.housekeeping.postMessage({ type: "init", path: dbPath, ...options } satisfies HousekeepingInit);
+    // A thread that cannot start (an executable built without its entry point) or fails: the
+    // rollup then runs here, between batches, rather than not at all.
+    this.housekeeping.addEventListener("error", (e) => {
+      log.error({ err: e.message ?? String(e) }, "housekeeping thread failed; the rollup runs on the request thread");
+      workerFailed.add(this.housekeeping);
+      if (!this.closed && !this.fallback) this.fallback = startHousekeeping(this.db, options, (err) => log.warn({ err }, "rollup tick failed"));
+    });
+    this.checkpointer.addEventListener("error", (e) => {
+      log.error({ err: e.message ?? String(e) }, "checkpointer thread failed; commits checkpoint the WAL themselves");
+      workerFailed.add(this.checkpointer);
+      // SQLite's own checkpoint after a commit that grows the WAL past 1000 pages: slower commits, a bounded WAL.
+      if (!this.closed) this.db.exec("PRAGMA wal_autocheckpoint = 1000");
+    });
   }
 
   /** Resolves once the record is committed; rejects if its transaction failed. */
@@ -119,6 +141,7 @@ export class EventWriter {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.fallback?.stop();
     await closeWorker(this.housekeeping);
     while (!this.flush()) await new Promise((r) => setTimeout(r, 1));
     await closeWorker(this.checkpointer);
@@ -131,11 +154,22 @@ export class EventWriter {
   }
 }
 
-/** Asks a database worker to close its connection, waits for it to say so, and ends the thread. */
+/** Workers that reported an error: they may never answer a close. */
+const workerFailed = new WeakSet<Worker>();
+/** How long a shutdown waits for a worker to close its connection before ending the thread anyway. */
+const CLOSE_WAIT_MS = 5_000;
+
+/** Asks a database worker to close its connection, waits for it to say so (or for CLOSE_WAIT_MS), and ends the thread. */
 async function closeWorker(worker: Worker): Promise<void> {
-  await new Promise((resolve) => {
-    worker.onmessage = resolve;
-    worker.postMessage({ type: "close" });
-  });
+  if (!workerFailed.has(worker)) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, CLOSE_WAIT_MS);
+      worker.onmessage = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      worker.postMessage({ type: "close" });
+    });
+  }
   worker.terminate();
 }
