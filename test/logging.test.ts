@@ -1,5 +1,6 @@
 import { describe, expect, it } from "bun:test";
-import { BUN, ROOT } from "./helpers";
+import { BUN, HUMAN_UA, ROOT, TOKEN, release, tempDir, eventually } from "./helpers";
+import { spawnServer } from "./process";
 import { createLogger, requestId } from "../src/log";
 
 describe("structured logs", () => {
@@ -38,4 +39,34 @@ describe("structured logs", () => {
     expect(answer.id).toBe("req-42");
     expect(JSON.parse(answer.body)).toEqual({ error: { code: "internal", message: "Something went wrong on our side.", requestId: "req-42" } });
   });
+
+  it("logs from the sender's thread through the same logger, filtered by LOG_LEVEL", async () => {
+    // The sender runs on its own thread; Meta unreachable (port 9) makes it warn that it will retry.
+    const run = async (level: string) => {
+      const child = await spawnServer({ DATA_DIR: tempDir("outro-log-"), API_TOKEN: TOKEN, META_GRAPH_URL: "http://127.0.0.1:9", LOG_LEVEL: level });
+      const res = await fetch(`${child.base}/api/links`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify({ ...release("logged"), pixelId: "1234567890", accessToken: "EAAB-log-test-token" }),
+      });
+      expect(res.status).toBe(201);
+      expect((await fetch(`${child.base}/logged/go/spotify`, { headers: { "user-agent": HUMAN_UA }, redirect: "manual" })).status).toBe(302);
+      return child;
+    };
+    const warned = await run("info");
+    const line = await eventually(() => {
+      const found = warned.output().split("\n").find((l) => l.includes("capi: delivery will be retried"));
+      expect(found).toBeDefined();
+      return found!;
+    }, 5000);
+    expect(JSON.parse(line)).toMatchObject({ level: "warn", msg: "capi: delivery will be retried", pid: warned.proc.pid });
+    expect(JSON.parse(line).time).toMatch(/^\d{4}-\d\d-\d\dT/);
+    warned.proc.kill("SIGTERM");
+
+    const quiet = await run("error");
+    await Bun.sleep(1500);
+    expect(quiet.output()).not.toContain("capi: delivery will be retried");
+    quiet.proc.kill("SIGTERM");
+    await Promise.all([warned.proc.exited, quiet.proc.exited]);
+  }, 20_000);
 });

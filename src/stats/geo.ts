@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Reader, type CountryResponse } from "mmdb-lib";
+import { log } from "../log";
 // Imported as a file so the single executable carries the database (CC0, ip-location-db).
 import dbPath from "@ip-location-db/geo-whois-asn-country-mmdb/geo-whois-asn-country.mmdb" with { type: "file" };
 
@@ -14,7 +15,7 @@ function open(): Reader<CountryResponse> | null {
     try {
       reader = new Reader<CountryResponse>(readFileSync(dbPath));
     } catch (err) {
-      console.error(JSON.stringify({ level: "error", msg: "country database unreadable", error: (err as Error).message }));
+      log.error({ error: (err as Error).message }, "country database unreadable");
       reader = null;
     }
   }

@@ -7,6 +7,7 @@
 import { Database } from "bun:sqlite";
 import { applyPragmas } from "../db/open";
 import { startHousekeeping, type HousekeepingOptions } from "./housekeeping";
+import { log } from "../log";
 
 declare const self: Worker;
 
@@ -20,7 +21,7 @@ self.onmessage = (msg: MessageEvent<HousekeepingInit | { type: "close" }>) => {
   if (m.type === "init") {
     db = new Database(m.path, { strict: true });
     applyPragmas(db);
-    running = startHousekeeping(db, m, (err) => console.error(JSON.stringify({ level: "warn", msg: "rollup tick failed", err: String(err) })));
+    running = startHousekeeping(db, m, (err) => log.warn({ err }, "rollup tick failed"));
   } else {
     running?.stop();
     db?.close();

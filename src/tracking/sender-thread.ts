@@ -3,6 +3,7 @@ import type { Config } from "../config";
 import { databasePath } from "../db/open";
 import type { SettingsService } from "../settings/service";
 import { workerUrl } from "../workers";
+import { log } from "../log";
 import { startOutboxSender, type OutboxSender } from "./sender";
 import { pixelTokenFor, pixelTokenRepo } from "./sender-tokens";
 import type { SenderThreadMessage } from "./sender-worker";
@@ -39,14 +40,14 @@ export function startCapiDelivery({ db, config, settings, clock }: CapiDeliveryD
   try {
     worker = new Worker(workerUrl("tracking/sender-worker.ts"));
   } catch (err) {
-    console.error(JSON.stringify({ level: "error", msg: "capi: sender thread unavailable, sending from the request thread", error: String(err) }));
+    log.error({ error: String(err) }, "capi: sender thread unavailable, sending from the request thread");
     return inProcess();
   }
   // If the thread cannot start (an executable built without its entry point), send from here rather than not at all.
   let fallback: OutboxSender | null = null;
   let stopped = false;
   worker.addEventListener("error", (e) => {
-    console.error(JSON.stringify({ level: "error", msg: "capi: sender thread failed, sending from the request thread", error: String(e.message ?? e) }));
+    log.error({ error: String(e.message ?? e) }, "capi: sender thread failed, sending from the request thread");
     if (!fallback && !stopped) fallback = inProcess();
   });
   let nextId = 1;

@@ -2,6 +2,7 @@ import type { Database } from "bun:sqlite";
 import { backoffMs, classify, type Answer } from "./classify";
 import { capiBody, postEvents } from "./sender-http";
 import { outboxRepo, type OutboxRow } from "./sender-repo";
+import { logEntry } from "../log";
 
 /** Meta's recommended request timeout for the Conversions API. */
 export const CAPI_TIMEOUT_MS = 1500;
@@ -58,7 +59,8 @@ export interface OutboxSender {
   unpause(pixelId: string): void;
 }
 
-const defaultLog = (entry: Record<string, unknown>) => console.log(JSON.stringify(entry));
+// The process's logger (pino, LOG_LEVEL), on whichever thread the sender runs.
+const defaultLog = logEntry;
 
 const tokenFingerprint = (token: string) => new Bun.CryptoHasher("sha256").update(token).digest("hex").slice(0, 16);
 
