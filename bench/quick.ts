@@ -1,6 +1,7 @@
 // Quick A/B while tuning: baseline vs the four hot targets only (no backlog, no 10M fill).
 import { BUN, TOKEN, tempDir } from "../test/helpers";
 import { spawnServer, type Child } from "../test/process";
+import { readFileSync } from "node:fs";
 import { wrk } from "./wrk";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -44,7 +45,7 @@ const res: Record<string, { rps: number; p99: number }[]> = {};
 // CPU of the server's main (request) thread per answered request, µs: less noisy than requests/s.
 const cpuRes: Record<string, number[]> = {};
 function mainCpu(pid: number): number {
-  const st = require("node:fs").readFileSync(`/proc/${pid}/task/${pid}/stat`, "utf8") as string;
+  const st = readFileSync(`/proc/${pid}/task/${pid}/stat`, "utf8");
   const f = st.slice(st.lastIndexOf(")") + 2).split(" ");
   return Number(f[11]) + Number(f[12]);
 }

@@ -19,7 +19,6 @@ const ROLLUP_BUDGET_MS = 2;
 const ROLLUP_STEP_ROWS = 100;
 const MAINTAIN_EVERY_MS = 60_000;
 
-
 /**
  * Group commit on the request thread: the records of one event-loop turn are committed in one
  * transaction on the writer's own connection, and every request is answered only after its
@@ -69,7 +68,7 @@ export class EventWriter {
     this.housekeeping.addEventListener("error", (e) => {
       log.error({ err: e.message ?? String(e) }, "housekeeping thread failed; the rollup runs on the request thread");
       workerFailed.add(this.housekeeping);
-      if (!this.closed && !this.fallback) this.fallback = startHousekeeping(this.db, options, (err) => log.warn({ err }, "rollup tick failed"));
+      if (!this.closed && !this.fallback) this.fallback = startHousekeeping(this.db, options);
     });
     this.checkpointer.addEventListener("error", (e) => {
       log.error({ err: e.message ?? String(e) }, "checkpointer thread failed; commits checkpoint the WAL themselves");

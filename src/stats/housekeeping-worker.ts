@@ -7,7 +7,6 @@
 import { Database } from "bun:sqlite";
 import { applyPragmas } from "../db/open";
 import { startHousekeeping, type HousekeepingOptions } from "./housekeeping";
-import { log } from "../log";
 
 declare const self: Worker;
 
@@ -21,7 +20,7 @@ self.onmessage = (msg: MessageEvent<HousekeepingInit | { type: "close" }>) => {
   if (m.type === "init") {
     db = new Database(m.path, { strict: true });
     applyPragmas(db);
-    running = startHousekeeping(db, m, (err) => log.warn({ err }, "rollup tick failed"));
+    running = startHousekeeping(db, m);
   } else {
     running?.stop();
     db?.close();

@@ -3,6 +3,7 @@ import { isBusy } from "../db/open";
 import { rollupJob } from "./rollup";
 import { outboxRetention } from "../tracking/outbox-retention";
 import { storedSetting } from "../settings/service";
+import { log } from "../log";
 
 export type HousekeepingOptions = { everyMs: number; budgetMs: number; stepRows: number; maintainEveryMs: number };
 
@@ -14,7 +15,7 @@ const REPORT_EVERY_MS = 60_000;
  * rows (each its own short transaction) for at most `budgetMs`, and the slower maintenance every
  * `maintainEveryMs`. Progress is stored, so a failed tick just starts again from it.
  */
-export function startHousekeeping(db: Database, opts: HousekeepingOptions, report: (err: unknown) => void): { stop(): void } {
+export function startHousekeeping(db: Database, opts: HousekeepingOptions): { stop(): void } {
   const job = rollupJob(db, { batch: opts.stepRows });
   const outbox = outboxRetention(db);
   let lastMaintained = 0;
@@ -32,7 +33,7 @@ export function startHousekeeping(db: Database, opts: HousekeepingOptions, repor
       // The lock was taken (the next tick tries again), or the disk is full: said once a minute, not every tick.
       if (isBusy(err) || Date.now() - lastReported < REPORT_EVERY_MS) return;
       lastReported = Date.now();
-      report(err);
+      log.warn({ err }, "rollup tick failed");
     }
   }, opts.everyMs);
   timer.unref?.();

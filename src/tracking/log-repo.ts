@@ -1,14 +1,15 @@
 import type { Database } from "bun:sqlite";
 import type { DeliveryRow, DeliveryStatus } from "./log";
 
-const COLUMNS = `SELECT e.id, e.event_name AS eventName, e.event_id AS eventId, e.pixel_id AS pixelId, e.link_id AS linkId,
+const select = (indexedBy = "") => `SELECT e.id, e.event_name AS eventName, e.event_id AS eventId, e.pixel_id AS pixelId, e.link_id AS linkId,
     l.slug, e.status, e.attempts, e.event_time AS eventTime, e.created_at AS createdAt, e.sent_at AS sentAt,
     e.next_attempt_at AS nextAttemptAt, e.last_status AS lastStatus, e.last_response AS lastResponse,
-    EXISTS (SELECT 1 FROM browser_acks a WHERE a.event_id = e.event_id) AS browserFired`;
-const SELECT = `${COLUMNS} FROM capi_events e LEFT JOIN links l ON l.id = e.link_id`;
+    EXISTS (SELECT 1 FROM browser_acks a WHERE a.event_id = e.event_id) AS browserFired
+  FROM capi_events e ${indexedBy} LEFT JOIN links l ON l.id = e.link_id`;
+const SELECT = select();
 // Pending rows are in the partial index capi_events_due only (migration 012): read from it, so a
 // "pending" page costs the pending rows, not a walk down every event ever sent.
-const SELECT_PENDING = `${COLUMNS} FROM capi_events e INDEXED BY capi_events_due LEFT JOIN links l ON l.id = e.link_id`;
+const SELECT_PENDING = select("INDEXED BY capi_events_due");
 
 /** Reads of the CAPI outbox for the delivery log; browserFired comes back as 0 or 1. */
 export function deliveryLogRepo(db: Database) {
