@@ -1,7 +1,7 @@
 // Quick A/B while tuning: baseline vs the four hot targets only (no backlog, no 10M fill).
 import { BUN, TOKEN, tempDir } from "../test/helpers";
 import { spawnServer, type Child } from "../test/process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { wrk } from "./wrk";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -44,17 +44,44 @@ for (const k of ONLY) for (const s of servers) targets[servers.length > 1 ? `${k
 const res: Record<string, { rps: number; p99: number }[]> = {};
 // CPU of the server's main (request) thread per answered request, µs: less noisy than requests/s.
 const cpuRes: Record<string, number[]> = {};
-function mainCpu(pid: number): number {
-  const st = readFileSync(`/proc/${pid}/task/${pid}/stat`, "utf8");
+/** utime + stime of one thread, in clock ticks (1/100 s). */
+function ticksOf(pid: number, tid: number | string): number {
+  const st = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
   const f = st.slice(st.lastIndexOf(")") + 2).split(" ");
   return Number(f[11]) + Number(f[12]);
 }
+const mainCpu = (pid: number) => ticksOf(pid, pid);
+// THREADS=1: every thread of the server (and the Graph stand-in) by name, per answered request:
+// where the CPU beside the request thread goes (the sender, checkpointer and rollup "Worker"s, GC helpers).
+function threadCpu(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const name = Number(tid) === pid ? "main" : readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim();
+      out.set(name, (out.get(name) ?? 0) + ticksOf(pid, tid));
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return out;
+}
+const threadRes: Record<string, Map<string, number[]>> = {};
 for (const url of Object.values(targets)) await wrk(url, { seconds: 1, headers: { "user-agent": UA } });
 for (let r = 0; r < ROUNDS; r++) for (const [k, url] of Object.entries(targets)) {
   const srv = servers.find((s) => url.startsWith(s.base));
   const cpu0 = srv ? mainCpu(srv.proc.pid) : 0;
+  const threads0 = srv ? threadCpu(srv.proc.pid) : null;
+  const standIn0 = threadCpu(standIn.proc.pid);
   const w = await wrk(url, { seconds: SECONDS, headers: { "user-agent": UA } });
   if (srv) ((cpuRes[k] ??= []).push(((mainCpu(srv.proc.pid) - cpu0) * 10_000) / (w.rps * SECONDS)));
+  if (srv && threads0) {
+    const per = (threadRes[k] ??= new Map());
+    const add = (name: string, ticks: number) => { if (!per.has(name)) per.set(name, []); per.get(name)!.push((ticks * 10_000) / (w.rps * SECONDS)); };
+    for (const [name, t] of threadCpu(srv.proc.pid)) add(name, t - (threads0.get(name) ?? 0));
+    let s = 0;
+    for (const [name, t] of threadCpu(standIn.proc.pid)) s += t - (standIn0.get(name) ?? 0);
+    add("(graph stand-in)", s);
+  }
   (res[k] ??= []).push({ rps: w.rps, p99: w.p99ms });
   if (w.non2xx3xx || w.errors) console.log(`${k}: ${w.non2xx3xx} non-2xx/3xx, ${w.errors} errors`);
 }
@@ -62,5 +89,9 @@ const b = median(res.baseline!.map((x) => x.rps));
 for (const [k, xs] of Object.entries(res)) {
   const rps = median(xs.map((x) => x.rps));
   console.log(`${k.padEnd(22)} ${Math.round(rps).toString().padStart(7)} req/s  p99 ${median(xs.map((x) => x.p99)).toFixed(2)} ms  ${(rps / b).toFixed(2)}×  [${xs.map((x) => Math.round(x.rps)).join(" ")}]${cpuRes[k] ? `  main thread ${median(cpuRes[k]!).toFixed(1)} µs/req` : ""}`);
+}
+if (process.env.THREADS) for (const [k, per] of Object.entries(threadRes)) {
+  const parts = [...per].map(([name, xs]) => [name, median(xs)] as const).filter(([, v]) => v >= 0.5).sort((a, b) => b[1] - a[1]);
+  console.log(`${k.padEnd(22)} CPU µs/req by thread: ${parts.map(([n, v]) => `${n} ${v.toFixed(1)}`).join(", ")}`);
 }
 for (const c of [baseline, standIn, ...servers]) c.proc.kill("SIGTERM");
