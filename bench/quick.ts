@@ -1,7 +1,7 @@
 // Quick A/B while tuning: baseline vs the four hot targets only (no backlog, no 10M fill).
 import { BUN, TOKEN, tempDir } from "../test/helpers";
 import { spawnServer, type Child } from "../test/process";
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { wrk } from "./wrk";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -22,11 +22,9 @@ const variants = (process.env.VARIANTS ?? "outro:").split(";").map((v) => {
   return { name: label, dir, env: Object.fromEntries(kv.split(",").filter(Boolean).map((p) => [p.slice(0, p.indexOf("=")), p.slice(p.indexOf("=") + 1)])) };
 });
 const servers: { name: string; base: string; proc: Child["proc"] }[] = [];
-const dataDirs: string[] = [];
 for (const v of variants) {
-  const dataDir = tempDir("outro-qb-");
-  dataDirs.push(dataDir);
-  const child = await spawnServer({ DATA_DIR: dataDir, API_TOKEN: TOKEN, META_GRAPH_URL: standIn.base, LOG_LEVEL: "warn", ...v.env }, undefined, v.dir);
+  // Removed when this script exits (test/temp.ts): each run leaves ~100 MB per variant.
+  const child = await spawnServer({ DATA_DIR: tempDir("outro-qb-"), API_TOKEN: TOKEN, META_GRAPH_URL: standIn.base, LOG_LEVEL: "warn", ...v.env }, undefined, v.dir);
   servers.push({ name: v.name, base: child.base, proc: child.proc });
   await createLinks(child.base);
 }
@@ -98,6 +96,4 @@ if (process.env.THREADS) for (const [k, per] of Object.entries(threadRes)) {
   console.log(`${k.padEnd(22)} CPU µs/req by thread: ${parts.map(([n, v]) => `${n} ${v.toFixed(1)}`).join(", ")}`);
 }
 for (const c of [baseline, standIn, ...servers]) c.proc.kill("SIGTERM");
-// Each round leaves ~100 MB of clicks and events behind: remove them once the servers are gone.
 await Promise.all(servers.map((s) => s.proc.exited));
-for (const d of dataDirs) rmSync(d, { recursive: true, force: true });

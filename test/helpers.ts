@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Database } from "bun:sqlite";
 import { loadConfig, type Config } from "../src/config";
@@ -10,9 +9,8 @@ import type { SettingsService } from "../src/settings/service";
 export const ROOT = join(import.meta.dir, "..");
 export const BUN = process.execPath;
 
-export function tempDir(prefix = "outro-test-"): string {
-  return mkdtempSync(join(tmpdir(), prefix));
-}
+import { tempDir } from "./temp";
+export { tempDir };
 
 export const TOKEN = "test-token-0123456789";
 

@@ -1,15 +1,16 @@
 import type { Database } from "bun:sqlite";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { openDatabase } from "../src/db/open";
 import { startOutboxSender, type OutboxSender, type SenderDeps } from "../src/tracking/sender";
 import { startFakeGraph, type FakeGraph } from "./fake-graph";
+// From ./temp, not ./helpers: that module loads the whole app, and the sender (and bench/drain.ts) need none of it.
+import { tempDir } from "./temp";
 
-// Not imported from ./helpers: that module loads the whole app, and the sender (and bench/drain.ts) need none of it.
+export { tempDir };
+
+// Not imported from ./helpers, for the same reason.
 const HUMAN_UA =
   "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1";
-export const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
 
 export const PIXEL = "1234567890";
 export const OTHER_PIXEL = "9876543210";
