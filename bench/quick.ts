@@ -43,17 +43,15 @@ const paths: Record<string, string> = { clickout: "/bench/go/spotify", page: "/b
 const targets: Record<string, string> = { baseline: baseline.base + "/" };
 for (const k of ONLY) for (const s of servers) targets[servers.length > 1 ? `${k}/${s.name}` : k] = s.base + paths[k];
 const res: Record<string, { rps: number; p99: number }[]> = {};
-// CPU of the server's main (request) thread per answered request, µs: less noisy than requests/s.
-const cpuRes: Record<string, number[]> = {};
 /** utime + stime of one thread, in clock ticks (1/100 s). */
 function ticksOf(pid: number, tid: number | string): number {
   const st = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
   const f = st.slice(st.lastIndexOf(")") + 2).split(" ");
   return Number(f[11]) + Number(f[12]);
 }
-const mainCpu = (pid: number) => ticksOf(pid, pid);
-// THREADS=1: every thread of the server (and the Graph stand-in) by name, per answered request:
-// where the CPU beside the request thread goes (the sender, checkpointer and rollup "Worker"s, GC helpers).
+// Every thread of a process by name, CPU per answered request (µs): the main (request) thread's
+// is printed beside requests/s (less noisy than they are); THREADS=1 prints the rest — the
+// sender, checkpointer and rollup "Worker"s, GC helpers — and the Graph stand-in's.
 function threadCpu(pid: number): Map<string, number> {
   const out = new Map<string, number>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
@@ -70,11 +68,9 @@ const threadRes: Record<string, Map<string, number[]>> = {};
 for (const url of Object.values(targets)) await wrk(url, { seconds: 1, headers: { "user-agent": UA } });
 for (let r = 0; r < ROUNDS; r++) for (const [k, url] of Object.entries(targets)) {
   const srv = servers.find((s) => url.startsWith(s.base));
-  const cpu0 = srv ? mainCpu(srv.proc.pid) : 0;
   const threads0 = srv ? threadCpu(srv.proc.pid) : null;
   const standIn0 = threadCpu(standIn.proc.pid);
   const w = await wrk(url, { seconds: SECONDS, headers: { "user-agent": UA } });
-  if (srv) ((cpuRes[k] ??= []).push(((mainCpu(srv.proc.pid) - cpu0) * 10_000) / (w.rps * SECONDS)));
   if (srv && threads0) {
     const per = (threadRes[k] ??= new Map());
     const add = (name: string, ticks: number) => { if (!per.has(name)) per.set(name, []); per.get(name)!.push((ticks * 10_000) / (w.rps * SECONDS)); };
@@ -89,7 +85,7 @@ for (let r = 0; r < ROUNDS; r++) for (const [k, url] of Object.entries(targets))
 const b = median(res.baseline!.map((x) => x.rps));
 for (const [k, xs] of Object.entries(res)) {
   const rps = median(xs.map((x) => x.rps));
-  console.log(`${k.padEnd(22)} ${Math.round(rps).toString().padStart(7)} req/s  p99 ${median(xs.map((x) => x.p99)).toFixed(2)} ms  ${(rps / b).toFixed(2)}×  [${xs.map((x) => Math.round(x.rps)).join(" ")}]${cpuRes[k] ? `  main thread ${median(cpuRes[k]!).toFixed(1)} µs/req` : ""}`);
+  console.log(`${k.padEnd(22)} ${Math.round(rps).toString().padStart(7)} req/s  p99 ${median(xs.map((x) => x.p99)).toFixed(2)} ms  ${(rps / b).toFixed(2)}×  [${xs.map((x) => Math.round(x.rps)).join(" ")}]${threadRes[k]?.has("main") ? `  main thread ${median(threadRes[k]!.get("main")!).toFixed(1)} µs/req` : ""}`);
 }
 if (process.env.THREADS) for (const [k, per] of Object.entries(threadRes)) {
   const parts = [...per].map(([name, xs]) => [name, median(xs)] as const).filter(([, v]) => v >= 0.5).sort((a, b) => b[1] - a[1]);

@@ -5,11 +5,11 @@ import { loadConfig, type Config } from "../src/config";
 import { openDatabase } from "../src/db/open";
 import { createApp } from "../src/app";
 import type { SettingsService } from "../src/settings/service";
+import { tempDir } from "./temp";
 
 export const ROOT = join(import.meta.dir, "..");
 export const BUN = process.execPath;
 
-import { tempDir } from "./temp";
 export { tempDir };
 
 export const TOKEN = "test-token-0123456789";
