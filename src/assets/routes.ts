@@ -3,9 +3,10 @@ import { catalogEntry, iconSvg } from "../catalog";
 import pageCss from "./page.css" with { type: "text" };
 import pageJs from "./page-script.js" with { type: "text" };
 import countdownJs from "./countdown.js" with { type: "text" };
+import { sha256 } from "../api/tokens";
 
 /** Content-hashed names: a deploy changes the URL, so the files can be cached for a year. */
-const version = (text: string) => new Bun.CryptoHasher("sha256").update(text).digest("hex").slice(0, 10);
+const version = (text: string) => sha256(text).slice(0, 10);
 export const PAGE_CSS_URL = `/assets/page.css?v=${version(pageCss)}`;
 export const PAGE_JS_URL = `/assets/outro.js?v=${version(pageJs)}`;
 export const COUNTDOWN_JS_URL = `/assets/countdown.js?v=${version(countdownJs)}`;

@@ -3,6 +3,7 @@ import { backoffMs, classify, type Answer } from "./classify";
 import { capiBody, postEvents } from "./sender-http";
 import { outboxRepo, type OutboxRow } from "./sender-repo";
 import { logEntry } from "../log";
+import { sha256 } from "../api/tokens";
 
 /** Meta's recommended request timeout for the Conversions API. */
 export const CAPI_TIMEOUT_MS = 1500;
@@ -62,7 +63,7 @@ export interface OutboxSender {
 // The process's logger (pino, LOG_LEVEL), on whichever thread the sender runs.
 const defaultLog = logEntry;
 
-const tokenFingerprint = (token: string) => new Bun.CryptoHasher("sha256").update(token).digest("hex").slice(0, 16);
+const tokenFingerprint = (token: string) => sha256(token).slice(0, 16);
 
 /**
  * The outbox sender: reads due events from capi_events, sends them to the Conversions API in
