@@ -72,7 +72,8 @@ function fillClicks(dbPath: string, rows: number) {
   const db = new Database(dbPath);
   db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF;");
   const linkId = db.query<{ id: number }, []>("SELECT id FROM links WHERE slug = 'bench'").get()!.id;
-  const start = Date.now() - 400 * 86_400_000;
+  // Within the raw-event retention (396 days by default), so the rows stay stored while measured.
+  const start = Date.now() - 390 * 86_400_000;
   const t0 = performance.now();
   db.exec(`WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < ${rows})
     INSERT INTO clicks (ts, link_id, dest_key, event_id, kind, device, referrer, utm_source)
@@ -136,24 +137,33 @@ const clicksEmpty = countClicks();
 const eidsClaimed = countClicks("click_eids");
 const trackedDelivered = (await standInStats(standIn.base)).events;
 
-// A backlog drains while fans keep clicking an untracked link: does it slow them down?
+// A backlog drains while fans keep clicking an untracked link: does it slow them down? Compared
+// with a second Outro on an empty database (no backlog), measured just before and just after.
 await stop(outro);
+const idle = await startOutro(tempDir("outro-bench-idle-"), outroEnv);
+await createBenchLink(idle.base);
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 300_000);
 fillOutbox(dbPath, BACKLOG);
+await measure({ baselineBacklog: baseline.base + "/", clickoutIdleBefore: `${idle.base}/bench/go/spotify` }, series, 1);
 const before = await standInStats(standIn.base);
 outro = await startOutro(dataDir, outroEnv);
 const t0 = performance.now();
-await measure({ baselineBacklog: baseline.base + "/", clickoutBacklog: `${outro.base}/bench/go/spotify` }, series, 1);
+await measure({ clickoutBacklog: `${outro.base}/bench/go/spotify` }, series, 1);
 const backlogSeconds = (performance.now() - t0) / 1000;
 const drainedDuring = (await standInStats(standIn.base)).events - before.events;
+// Stopped first, so what is left of its backlog does not drain during the idle server's round.
 await stop(outro);
+await measure({ clickoutIdleAfter: `${idle.base}/bench/go/spotify`, baselineBacklogAfter: baseline.base + "/" }, series, 1);
 
+// The same click-out with 10 million clicks stored, interleaved round by round with the idle
+// server's empty database, so both see the same moments of a noisy machine.
 console.log(`bench: filling ${ROWS.toLocaleString("en")} click-outs…`);
 const fillSeconds = fillClicks(dbPath, ROWS);
 const dbBytes = statSync(dbPath).size;
 outro = await startOutro(dataDir, outroEnv);
-await measure({ baseline10m: baseline.base + "/", clickout10m: `${outro.base}/bench/go/spotify` }, series);
+await measure({ baseline10m: baseline.base + "/", clickout10m: `${outro.base}/bench/go/spotify`, clickoutEmpty: `${idle.base}/bench/go/spotify` }, series);
 await stop(outro);
+await stop(idle);
 baseline.proc.kill("SIGTERM");
 standIn.proc.kill("SIGTERM");
 
@@ -170,6 +180,9 @@ const bb = summary(series, "baselineBacklog");
 const cb = summary(series, "clickoutBacklog");
 const b10 = summary(series, "baseline10m");
 const c10 = summary(series, "clickout10m");
+const cEmpty = summary(series, "clickoutEmpty");
+// The idle figure beside the backlog round: the mean of the rounds just before and just after it.
+const idleRps = (summary(series, "clickoutIdleBefore").rps + summary(series, "clickoutIdleAfter").rps) / 2;
 const ratio = (x: { rps: number }, base: { rps: number }) => x.rps / base.rps;
 const rows: [string, number, number, string, string][] = [
   ["bare Bun.serve 302 (baseline)", b.rps, b.p99, "1.00×", ""],
@@ -178,12 +191,13 @@ const rows: [string, number, number, string, string][] = [
   ["smart link page", p.rps, p.p99, `${ratio(p, b).toFixed(2)}×`, "≥ 0.40×"],
   ["click-out, tracking on (Pixel + CAPI event)", tc.rps, tc.p99, `${ratio(tc, b).toFixed(2)}×`, "≥ 0.35×"],
   ["page, tracking on", tp.rps, tp.p99, `${ratio(tp, b).toFixed(2)}×`, "≥ 0.30×"],
-  [`click-out while ${(BACKLOG / 1000).toFixed(0)}k events drain`, cb.rps, cb.p99, `${ratio(cb, bb).toFixed(2)}× (${(ratio(cb, bb) / ratio(c, b)).toFixed(2)} of idle)`, "not slower"],
-  [`click-out, ${(ROWS / 1e6).toFixed(0)}M clicks stored`, c10.rps, c10.p99, `${ratio(c10, b10).toFixed(2)}× (${(ratio(c10, b10) / ratio(c, b)).toFixed(2)} of empty)`, "≥ 0.90 of empty"],
+  [`click-out while ${(BACKLOG / 1000).toFixed(0)}k events drain`, cb.rps, cb.p99, `${ratio(cb, bb).toFixed(2)}× (${(cb.rps / idleRps).toFixed(2)} of idle beside it)`, "≥ 0.90 of idle"],
+  [`click-out, ${(ROWS / 1e6).toFixed(0)}M clicks stored`, c10.rps, c10.p99, `${ratio(c10, b10).toFixed(2)}× (${(c10.rps / cEmpty.rps).toFixed(2)} of empty beside it)`, "≥ 0.90 of empty"],
 ];
 console.log("\n| run | req/s | p99 ms | vs baseline | target |\n|---|---:|---:|---:|---|");
 for (const [name, rps, p99, r, target] of rows) console.log(`| ${name} | ${Math.round(rps).toLocaleString("en")} | ${p99.toFixed(2)} | ${r} | ${target} |`);
-console.log(`\nclicks stored by the empty-database runs: ${clicksEmpty.toLocaleString("en")} (${eidsClaimed.toLocaleString("en")} with a client's eid); tracked events delivered to the stand-in: ${trackedDelivered.toLocaleString("en")}; non-2xx/3xx or socket errors: ${c.bad + ce.bad + p.bad + tc.bad + tp.bad + cb.bad + c10.bad}`);
+console.log(`\nclicks stored by the empty-database runs: ${clicksEmpty.toLocaleString("en")} (${eidsClaimed.toLocaleString("en")} with a client's eid); tracked events delivered to the stand-in: ${trackedDelivered.toLocaleString("en")}; non-2xx/3xx or socket errors: ${c.bad + ce.bad + p.bad + tc.bad + tp.bad + cb.bad + c10.bad + cEmpty.bad}`);
+console.log(`the same two against the first rounds' medians, minutes earlier: ${(ratio(cb, bb) / ratio(c, b)).toFixed(2)} of idle, ${(ratio(c10, b10) / ratio(c, b)).toFixed(2)} of empty`);
 console.log(`backlog: ${drainedDuring.toLocaleString("en")} of ${BACKLOG.toLocaleString("en")} events delivered during the ${backlogSeconds.toFixed(1)} s click-out run`);
 console.log(`drain: ${drain.events.toLocaleString("en")} events in ${drain.seconds.toFixed(2)} s = ${Math.round(drain.perSecond).toLocaleString("en")} events/s in ${drain.requests} requests`);
 console.log(`fill: ${ROWS.toLocaleString("en")} rows in ${fillSeconds.toFixed(1)} s; database ${(dbBytes / 1e6).toFixed(0)} MB (${(dbBytes / 1e6 / (ROWS / 1e6)).toFixed(0)} MB per million clicks)`);
@@ -195,8 +209,8 @@ const checks = [
   ["tracked click-out ≥ 0.35× baseline", ratio(tc, b) >= 0.35],
   ["tracked page ≥ 0.3× baseline", ratio(tp, b) >= 0.3],
   ["backlog drain ≥ 20,000 events/s", drain.perSecond >= 20_000],
-  ["untracked click-out not slowed by a draining backlog (≥ 0.9 of idle)", ratio(cb, bb) >= 0.9 * ratio(c, b)],
-  ["click-out at 10M ≥ 0.9× of empty", ratio(c10, b10) >= 0.9 * ratio(c, b)],
+  ["untracked click-out not slowed by a draining backlog (≥ 0.9 of an idle one beside it)", cb.rps >= 0.9 * idleRps],
+  ["click-out at 10M ≥ 0.9× of an empty database beside it", c10.rps >= 0.9 * cEmpty.rps],
 ] as const;
 for (const [name, ok] of checks) console.log(`${ok ? "PASS" : "MISS"} ${name}`);
 rmSync(dataDir, { recursive: true, force: true });
