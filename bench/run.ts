@@ -88,14 +88,14 @@ function fillClicks(dbPath: string, rows: number) {
 const TRACKED_PIXEL = "1234567890";
 
 /** Pending events for the tracked pixel, as a burst or an outage would leave them. */
-function fillOutbox(dbPath: string, n: number) {
+function fillOutbox(dbPath: string, n: number, tag = "") {
   const db = new Database(dbPath);
   const linkId = db.query<{ id: number }, []>("SELECT id FROM links WHERE slug = 'tracked'").get()!.id;
   const now = Date.now();
   db.exec(`WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < ${n})
     INSERT INTO capi_events (created_at, pixel_id, link_id, event_name, event_id, event_time, payload, next_attempt_at)
-    SELECT ${now}, '${TRACKED_PIXEL}', ${linkId}, 'Lead', printf('backlog%010d', x), ${Math.floor(now / 1000)},
-      json_object('event_name', 'Lead', 'event_time', ${Math.floor(now / 1000)}, 'event_id', printf('backlog%010d', x), 'action_source', 'website',
+    SELECT ${now}, '${TRACKED_PIXEL}', ${linkId}, 'Lead', printf('backlog${tag}%010d', x), ${Math.floor(now / 1000)},
+      json_object('event_name', 'Lead', 'event_time', ${Math.floor(now / 1000)}, 'event_id', printf('backlog${tag}%010d', x), 'action_source', 'website',
         'event_source_url', 'https://music.example/tracked', 'user_data', json_object('client_ip_address', '203.0.113.7',
         'client_user_agent', '${UA}', 'fbp', 'fb.1.1700000000000.1234567890'),
         'custom_data', json_object('content_name', 'Night Drive – Babbage', 'content_category', 'spotify', 'content_type', 'music', 'platform', 'spotify')),
@@ -137,23 +137,48 @@ const clicksEmpty = countClicks();
 const eidsClaimed = countClicks("click_eids");
 const trackedDelivered = (await standInStats(standIn.base)).events;
 
-// A backlog drains while fans keep clicking an untracked link: does it slow them down? Compared
-// with a second Outro on an empty database (no backlog), measured just before and just after.
+// A backlog drains while fans keep clicking an untracked link: does it slow them down? Two more
+// Outros on databases of their own, alike but for the backlog, each started afresh for each of its
+// rounds: a process in its first seconds is ~10% slower than one that has run for a while, and
+// the first rounds' database carries their own leftovers (events still unsent, rows not yet
+// folded), which are not what this check is about.
 await stop(outro);
-const idle = await startOutro(tempDir("outro-bench-idle-"), outroEnv);
-await createBenchLink(idle.base);
+const idleDir = tempDir("outro-bench-idle-");
+const backlogDir = tempDir("outro-bench-backlog-");
+for (const dir of [idleDir, backlogDir]) {
+  const s = await startOutro(dir, outroEnv);
+  await createBenchLink(s.base);
+  await createBenchLink(s.base, { pixelId: TRACKED_PIXEL, accessToken: "EAAB-bench-token-0000" }, "tracked");
+  await stop(s);
+}
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 300_000);
-fillOutbox(dbPath, BACKLOG);
-await measure({ baselineBacklog: baseline.base + "/", clickoutIdleBefore: `${idle.base}/bench/go/spotify` }, series, 1);
-const before = await standInStats(standIn.base);
-outro = await startOutro(dataDir, outroEnv);
-const t0 = performance.now();
-await measure({ clickoutBacklog: `${outro.base}/bench/go/spotify` }, series, 1);
-const backlogSeconds = (performance.now() - t0) / 1000;
-const drainedDuring = (await standInStats(standIn.base)).events - before.events;
-// Stopped first, so what is left of its backlog does not drain during the idle server's round.
-await stop(outro);
-await measure({ clickoutIdleAfter: `${idle.base}/bench/go/spotify`, baselineBacklogAfter: baseline.base + "/" }, series, 1);
+const BACKLOG_PAIRS = Math.max(1, Number(process.env.BENCH_BACKLOG_PAIRS ?? 3));
+// Rounds: idle, backlog, idle, backlog … idle. Each backlog round gets a fresh backlog (what the
+// last one left stays pending too) and is set against the idle rounds on either side of it.
+const idleRounds: number[] = [];
+const backlogRatios: number[] = [];
+let drainedDuring = 0;
+let backlogSeconds = 0;
+const roundOn = async (dir: string, name: string) => {
+  const s = await startOutro(dir, outroEnv);
+  await measure({ [name]: `${s.base}/bench/go/spotify` }, series, 1);
+  // Stopped at once, so what is left of a backlog does not drain during the next round.
+  await stop(s);
+  return series[name]!.at(-1)!.rps;
+};
+await measure({ baselineBacklog: baseline.base + "/" }, series, 1);
+idleRounds.push(await roundOn(idleDir, "clickoutIdle"));
+for (let pair = 0; pair < BACKLOG_PAIRS; pair++) {
+  fillOutbox(join(backlogDir, "outro.db"), BACKLOG, String(pair));
+  const before = await standInStats(standIn.base);
+  const t0 = performance.now();
+  const during = await roundOn(backlogDir, "clickoutBacklog");
+  backlogSeconds += (performance.now() - t0) / 1000;
+  drainedDuring += (await standInStats(standIn.base)).events - before.events;
+  idleRounds.push(await roundOn(idleDir, "clickoutIdle"));
+  backlogRatios.push(during / ((idleRounds.at(-2)! + idleRounds.at(-1)!) / 2));
+}
+const idle = await startOutro(idleDir, outroEnv);
 
 // The same click-out with 10 million clicks stored, interleaved round by round with the idle
 // server's empty database, so both see the same moments of a noisy machine.
@@ -181,8 +206,8 @@ const cb = summary(series, "clickoutBacklog");
 const b10 = summary(series, "baseline10m");
 const c10 = summary(series, "clickout10m");
 const cEmpty = summary(series, "clickoutEmpty");
-// The idle figure beside the backlog round: the mean of the rounds just before and just after it.
-const idleRps = (summary(series, "clickoutIdleBefore").rps + summary(series, "clickoutIdleAfter").rps) / 2;
+// Each backlog round against the mean of the idle rounds just before and just after it; the median of those.
+const ofIdle = median(backlogRatios);
 const ratio = (x: { rps: number }, base: { rps: number }) => x.rps / base.rps;
 const rows: [string, number, number, string, string][] = [
   ["bare Bun.serve 302 (baseline)", b.rps, b.p99, "1.00×", ""],
@@ -191,14 +216,14 @@ const rows: [string, number, number, string, string][] = [
   ["smart link page", p.rps, p.p99, `${ratio(p, b).toFixed(2)}×`, "≥ 0.40×"],
   ["click-out, tracking on (Pixel + CAPI event)", tc.rps, tc.p99, `${ratio(tc, b).toFixed(2)}×`, "≥ 0.35×"],
   ["page, tracking on", tp.rps, tp.p99, `${ratio(tp, b).toFixed(2)}×`, "≥ 0.30×"],
-  [`click-out while ${(BACKLOG / 1000).toFixed(0)}k events drain`, cb.rps, cb.p99, `${ratio(cb, bb).toFixed(2)}× (${(cb.rps / idleRps).toFixed(2)} of idle beside it)`, "≥ 0.90 of idle"],
+  [`click-out while ${(BACKLOG / 1000).toFixed(0)}k events drain`, cb.rps, cb.p99, `${ratio(cb, bb).toFixed(2)}× (${ofIdle.toFixed(2)} of idle beside it)`, "≥ 0.90 of idle"],
   [`click-out, ${(ROWS / 1e6).toFixed(0)}M clicks stored`, c10.rps, c10.p99, `${ratio(c10, b10).toFixed(2)}× (${(c10.rps / cEmpty.rps).toFixed(2)} of empty beside it)`, "≥ 0.90 of empty"],
 ];
 console.log("\n| run | req/s | p99 ms | vs baseline | target |\n|---|---:|---:|---:|---|");
 for (const [name, rps, p99, r, target] of rows) console.log(`| ${name} | ${Math.round(rps).toLocaleString("en")} | ${p99.toFixed(2)} | ${r} | ${target} |`);
 console.log(`\nclicks stored by the empty-database runs: ${clicksEmpty.toLocaleString("en")} (${eidsClaimed.toLocaleString("en")} with a client's eid); tracked events delivered to the stand-in: ${trackedDelivered.toLocaleString("en")}; non-2xx/3xx or socket errors: ${c.bad + ce.bad + p.bad + tc.bad + tp.bad + cb.bad + c10.bad + cEmpty.bad}`);
 console.log(`the same two against the first rounds' medians, minutes earlier: ${(ratio(cb, bb) / ratio(c, b)).toFixed(2)} of idle, ${(ratio(c10, b10) / ratio(c, b)).toFixed(2)} of empty`);
-console.log(`backlog: ${drainedDuring.toLocaleString("en")} of ${BACKLOG.toLocaleString("en")} events delivered during the ${backlogSeconds.toFixed(1)} s click-out run`);
+console.log(`backlog: ${BACKLOG_PAIRS} rounds beside an idle server, each ${(BACKLOG / 1000).toFixed(0)}k events more: ${backlogRatios.map((r) => r.toFixed(2)).join(", ")} of idle; ${drainedDuring.toLocaleString("en")} events delivered during the ${backlogSeconds.toFixed(1)} s of click-out runs`);
 console.log(`drain: ${drain.events.toLocaleString("en")} events in ${drain.seconds.toFixed(2)} s = ${Math.round(drain.perSecond).toLocaleString("en")} events/s in ${drain.requests} requests`);
 console.log(`fill: ${ROWS.toLocaleString("en")} rows in ${fillSeconds.toFixed(1)} s; database ${(dbBytes / 1e6).toFixed(0)} MB (${(dbBytes / 1e6 / (ROWS / 1e6)).toFixed(0)} MB per million clicks)`);
 
@@ -209,7 +234,7 @@ const checks = [
   ["tracked click-out ≥ 0.35× baseline", ratio(tc, b) >= 0.35],
   ["tracked page ≥ 0.3× baseline", ratio(tp, b) >= 0.3],
   ["backlog drain ≥ 20,000 events/s", drain.perSecond >= 20_000],
-  ["untracked click-out not slowed by a draining backlog (≥ 0.9 of an idle one beside it)", cb.rps >= 0.9 * idleRps],
+  ["untracked click-out not slowed by a draining backlog (≥ 0.9 of an idle one beside it)", ofIdle >= 0.9],
   ["click-out at 10M ≥ 0.9× of an empty database beside it", c10.rps >= 0.9 * cEmpty.rps],
 ] as const;
 for (const [name, ok] of checks) console.log(`${ok ? "PASS" : "MISS"} ${name}`);
