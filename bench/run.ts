@@ -67,7 +67,7 @@ function summary(series: Series, name: string) {
   return { rps: median(runs.map((r) => r.rps)), p99: median(runs.map((r) => r.p99ms)), p50: median(runs.map((r) => r.p50ms)), bad: runs.reduce((a, r) => a + r.non2xx3xx + r.errors, 0) };
 }
 
-/** Fills the clicks table the way years of traffic would: old, time-ordered event ids. */
+/** Fills the clicks table the way a year of traffic would (old, time-ordered event ids), marked as folded by the rollup job. */
 function fillClicks(dbPath: string, rows: number) {
   const db = new Database(dbPath);
   db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF;");
@@ -78,6 +78,7 @@ function fillClicks(dbPath: string, rows: number) {
   db.exec(`WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < ${rows})
     INSERT INTO clicks (ts, link_id, dest_key, event_id, kind, device, referrer, utm_source)
     SELECT ${start} + x * 3, ${linkId}, 'spotify', printf('0a%014d', x), 'human', 'mobile', 'l.instagram.com', 'ig' FROM n`);
+  db.exec("UPDATE rollup_progress SET last_id = (SELECT MAX(id) FROM clicks) WHERE source = 'clicks'");
   db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
   db.close();
   // Years of clicks sit on disk, not in dirty page cache: flush before measuring.
@@ -143,14 +144,17 @@ const trackedDelivered = (await standInStats(standIn.base)).events;
 // the first rounds' database carries their own leftovers (events still unsent, rows not yet
 // folded), which are not what this check is about.
 await stop(outro);
-const idleDir = tempDir("outro-bench-idle-");
-const backlogDir = tempDir("outro-bench-backlog-");
-for (const dir of [idleDir, backlogDir]) {
+/** A data directory with the bench's two links and nothing else. */
+async function preparedDir(name: string): Promise<string> {
+  const dir = tempDir(`outro-bench-${name}-`);
   const s = await startOutro(dir, outroEnv);
   await createBenchLink(s.base);
   await createBenchLink(s.base, { pixelId: TRACKED_PIXEL, accessToken: "EAAB-bench-token-0000" }, "tracked");
   await stop(s);
+  return dir;
 }
+const idleDir = await preparedDir("idle");
+const backlogDir = await preparedDir("backlog");
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 300_000);
 const BACKLOG_PAIRS = Math.max(1, Number(process.env.BENCH_BACKLOG_PAIRS ?? 3));
 // Rounds: idle, backlog, idle, backlog … idle. Each backlog round gets a fresh backlog (what the
@@ -178,17 +182,21 @@ for (let pair = 0; pair < BACKLOG_PAIRS; pair++) {
   idleRounds.push(await roundOn(idleDir, "clickoutIdle"));
   backlogRatios.push(during / ((idleRounds.at(-2)! + idleRounds.at(-1)!) / 2));
 }
-const idle = await startOutro(idleDir, outroEnv);
 
-// The same click-out with 10 million clicks stored, interleaved round by round with the idle
-// server's empty database, so both see the same moments of a noisy machine.
+// The same click-out with 10 million clicks stored (marked as folded, as a live instance has
+// them, so the rollup job does not work through them meanwhile), interleaved round by round with an empty database: two more fresh
+// databases, alike but for the stored clicks, so nothing else tells them apart.
 console.log(`bench: filling ${ROWS.toLocaleString("en")} click-outs…`);
-const fillSeconds = fillClicks(dbPath, ROWS);
-const dbBytes = statSync(dbPath).size;
-outro = await startOutro(dataDir, outroEnv);
-await measure({ baseline10m: baseline.base + "/", clickout10m: `${outro.base}/bench/go/spotify`, clickoutEmpty: `${idle.base}/bench/go/spotify` }, series);
+const emptyDir = await preparedDir("empty");
+const tenDir = await preparedDir("10m");
+const tenPath = join(tenDir, "outro.db");
+const fillSeconds = fillClicks(tenPath, ROWS);
+const dbBytes = statSync(tenPath).size;
+const empty = await startOutro(emptyDir, outroEnv);
+outro = await startOutro(tenDir, outroEnv);
+await measure({ baseline10m: baseline.base + "/", clickout10m: `${outro.base}/bench/go/spotify`, clickoutEmpty: `${empty.base}/bench/go/spotify` }, series);
 await stop(outro);
-await stop(idle);
+await stop(empty);
 baseline.proc.kill("SIGTERM");
 standIn.proc.kill("SIGTERM");
 
