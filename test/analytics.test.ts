@@ -150,6 +150,26 @@ describe("analytics: aggregates against hand-computed fixtures", () => {
     expect([s.views, s.visitors, s.clicks]).toEqual([2, 2, 1]);
     expect(row(s.dimensions!.countries, "DE")).toEqual([2, 0]);
   });
+
+  it("counts each row once when two connections fold at the same time: a batch read before the other wrote is read again", () => {
+    const { db, commit } = fixtureDb();
+    const events = Array.from({ length: 10 }, (_, i) =>
+      ev({ t: i % 2 ? "click" : "view", ts: at("2026-05-04T10:00:00Z") + i * 1000, destKey: i % 2 ? "spotify" : "", country: "DE", visitor: i % 3 }));
+    commit(events);
+    const other = openDatabase(dirs.at(-1)!);
+    dbs.push(other);
+    const otherJob = rollupJob(other, { batch: 4 });
+    let raced = 0;
+    // Between this job's read and its write, the other connection folds the same rows first.
+    const job = rollupJob(db, { batch: 3, afterRead: () => { if (raced++ === 0) otherJob.catchUp(); } });
+    expect(job.catchUp()).toBe(0);
+    expect(raced).toBe(1);
+    const stats = statsService(db, () => at("2026-05-04T12:00:00Z"));
+    const s = stats.link(link(db, "night-drive"), stats.range({ days: 1 }));
+    // 5 views, 5 click-outs, visitors 0, 1 and 2: each once, however the two jobs interleaved.
+    expect([s.views, s.visitors, s.clicks]).toEqual([5, 3, 5]);
+    expect(row(s.dimensions!.countries, "DE")).toEqual([5, 5]);
+  });
 });
 
 describe("analytics: days start in the instance time zone", () => {
