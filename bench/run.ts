@@ -50,14 +50,35 @@ async function createBenchLink(base: string, extra: Record<string, unknown> = {}
 /** A target whose name ends in "Eid" sends a new eid with every request (bench/unique-eid.lua). */
 const optsFor = (name: string) => ({ headers: { "user-agent": UA }, ...(name.endsWith("Eid") ? { script: join(import.meta.dir, "unique-eid.lua") } : {}) });
 
-async function measure(targets: Record<string, string>, series: Series, rounds = ROUNDS) {
+/**
+ * Waits until the Graph stand-in has heard nothing new for half a second (at most 60 s): a tracked
+ * round leaves events that the sender delivers after it, and that work must not run beside the
+ * next round (it would slow the baseline as much as Outro).
+ */
+async function settled() {
+  const deadline = performance.now() + 60_000;
+  let last = -1;
+  let quietSince = performance.now();
+  while (performance.now() < deadline) {
+    const { events } = await standInStats(standIn.base);
+    if (events !== last) {
+      last = events;
+      quietSince = performance.now();
+    } else if (performance.now() - quietSince >= 500) return;
+    await Bun.sleep(100);
+  }
+}
+
+async function measure(targets: Record<string, string>, series: Series, rounds = ROUNDS, settle = true) {
   // Warm-up: JIT and caches settle before anything is counted.
   for (const [name, url] of Object.entries(targets)) await wrk(url, { seconds: 1, ...optsFor(name) });
   for (let round = 0; round < rounds; round++) {
     // Interleaved rounds, so drift on a noisy machine hits every target alike.
     for (const [name, url] of Object.entries(targets)) {
+      if (settle) await settled();
       const r = await wrk(url, { seconds: SECONDS, ...optsFor(name) });
       (series[name] ??= []).push(r);
+      if (process.env.BENCH_VERBOSE) console.log(`  round ${round + 1} ${name}: ${Math.round(r.rps)} req/s, p99 ${r.p99ms.toFixed(2)} ms`);
     }
   }
 }
@@ -163,9 +184,11 @@ const idleRounds: number[] = [];
 const backlogRatios: number[] = [];
 let drainedDuring = 0;
 let backlogSeconds = 0;
-const roundOn = async (dir: string, name: string) => {
+const roundOn = async (dir: string, name: string, backlog = false) => {
+  // Nothing else may be sending before a round; during a backlog round its own server is.
+  if (backlog) await settled();
   const s = await startOutro(dir, outroEnv);
-  await measure({ [name]: `${s.base}/bench/go/spotify` }, series, 1);
+  await measure({ [name]: `${s.base}/bench/go/spotify` }, series, 1, !backlog);
   // Stopped at once, so what is left of a backlog does not drain during the next round.
   await stop(s);
   return series[name]!.at(-1)!.rps;
@@ -176,7 +199,7 @@ for (let pair = 0; pair < BACKLOG_PAIRS; pair++) {
   fillOutbox(join(backlogDir, "outro.db"), BACKLOG, String(pair));
   const before = await standInStats(standIn.base);
   const t0 = performance.now();
-  const during = await roundOn(backlogDir, "clickoutBacklog");
+  const during = await roundOn(backlogDir, "clickoutBacklog", true);
   backlogSeconds += (performance.now() - t0) / 1000;
   drainedDuring += (await standInStats(standIn.base)).events - before.events;
   idleRounds.push(await roundOn(idleDir, "clickoutIdle"));
