@@ -207,8 +207,8 @@ for (let pair = 0; pair < BACKLOG_PAIRS; pair++) {
 }
 
 // The same click-out with 10 million clicks stored (marked as folded, as a live instance has
-// them, so the rollup job does not work through them meanwhile), interleaved round by round with an empty database: two more fresh
-// databases, alike but for the stored clicks, so nothing else tells them apart.
+// them, so the rollup job does not work through them meanwhile), interleaved round by round with
+// an empty database: two more fresh databases, alike but for the stored clicks.
 console.log(`bench: filling ${ROWS.toLocaleString("en")} click-outs…`);
 const emptyDir = await preparedDir("empty");
 const tenDir = await preparedDir("10m");
