@@ -14,6 +14,16 @@ const hrefs = (html: string) => [...html.matchAll(/<a [^>]*href="([^"]*)"/g)].ma
 const EVIL = `<script>alert("x")</script><img src=x onerror=alert(1)>`;
 
 describe("release smart link page", () => {
+  it("carries each view's own UTM parameters, however views alternate", async () => {
+    await t.createLink(release("night-drive"));
+    for (const q of ["?utm_source=ig", "?utm_source=ig", "?utm_source=tt", "", "?utm_source=ig&utm_campaign=x"]) {
+      const { html } = await page(`/night-drive${q}`);
+      const carried = hrefs(html).filter((h) => h.startsWith("/night-drive/go/")).map((h) => h.slice(h.indexOf("?") === -1 ? h.length : h.indexOf("?")));
+      expect(carried.length).toBeGreaterThan(0);
+      expect(carried.every((c) => c === q.replace(/&/g, "&amp;"))).toBe(true);
+    }
+  });
+
   it("shows artwork, title, artist and one button per destination in order", async () => {
     await t.createLink(release("night-drive", { destinations: [
       { url: "https://tidal.com/browse/track/1" },

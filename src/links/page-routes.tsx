@@ -5,7 +5,7 @@ import type { TrafficRecorder } from "../clickout/service";
 import type { LinkService, ResolvedLink } from "./service";
 import { baseUrl, carryQuery, referrerHost, utmFrom } from "./landing";
 import { bioHubProps, smartLinkProps, visibleDestinations } from "./page-props";
-import { compileTemplate, fillTemplate, type Template } from "./page-template";
+import { compileTemplate, fillRepeated, fillTemplate, type Template } from "./page-template";
 import { SmartLinkPage } from "../../views/pages/smart-link";
 import { BioHubPage } from "../../views/pages/bio-hub";
 import { NotFoundPage } from "../../views/pages/not-found";
@@ -177,7 +177,7 @@ export const pageRoutes = ({ config, links, recorder, fans, settings, onSignup, 
     const page = template(link, base, view.plan, shown, variant);
     // The signed form timestamp (an HMAC) only where the page has a signup form.
     if (page.slots.includes(FORM_T)) values[FORM_T] = fans.formToken();
-    if (!view.plan) return new Response(fillTemplate(page, values), { status, headers: untrackedHeaders });
+    if (!view.plan) return new Response(fillRepeated(page, values), { status, headers: untrackedHeaders });
     values[NONCE] = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64url");
     // The shared headers copied, then this view's own: ~0.9 µs against ~1.5 µs from an object.
     const res = new Response(fillTemplate(page, values), { status, headers: trackedHeaders });
