@@ -14,8 +14,9 @@ import { unsubscribeRoutes } from "./fans/routes";
 import { fanAdminRoutes } from "./fans/admin-routes";
 import { EventWriter } from "./clickout/writer";
 import { trafficRecorder } from "./clickout/service";
+import { nativeRoute } from "./plugins/native-routes";
 import { metaTracking } from "./tracking/server-events";
-import { clickOutRoutes } from "./clickout/routes";
+import { clickOutRoutes, clickOutHandler } from "./clickout/routes";
 import { apiRoutes } from "./api/routes";
 import { tokenRepo } from "./api/tokens";
 import { linkStats } from "./stats/service";
@@ -70,10 +71,14 @@ export function createApp({ config, db, clock = Date.now, refill }: AppDeps) {
   });
   monitor.start();
 
-  const app = new Elysia()
+  const go = clickOutHandler({ config, recorder });
+  const pages = pageRoutes({ config, links, recorder, fans, settings, clock, releaseDay, onSignup: () => { sender.notify(); webhooks.notify(); }, hiddenUrls: monitor.hiddenUrls });
+  // The two hot paths (GET, and HEAD through it) go straight from Bun's router to their handlers;
+  // Elysia's own routes for them still answer `app.handle` and every other method.
+  const app = new Elysia({ serve: { routes: { "/:slug/go/:key": { GET: nativeRoute(go) }, "/:slug": { GET: nativeRoute(pages.view) } } } })
     // The two hot paths come first: global plugins registered later add per-request work they do not need.
-    .use(clickOutRoutes({ config, recorder }))
-    .use(pageRoutes({ config, links, recorder, fans, settings, clock, releaseDay, onSignup: () => { sender.notify(); webhooks.notify(); }, hiddenUrls: monitor.hiddenUrls }))
+    .use(clickOutRoutes({ recorder, go }))
+    .use(pages.routes)
     .use(unsubscribeRoutes(fans))
     .use(errorHandler)
     .use(html({ autoDetect: false }))

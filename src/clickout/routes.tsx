@@ -18,6 +18,7 @@ import { catalogEntry } from "../catalog";
 import type { Destination } from "../links/model";
 import { pageCsp, SECURITY_HEADERS } from "../plugins/security";
 import { HandoffPage } from "../../views/pages/handoff";
+import type { RouteCtx } from "../plugins/native-routes";
 
 /** Whether the fan reached us over https (PUBLIC_URL, a trusted proxy's word, or the request itself), without parsing a URL. */
 function secureRequest(request: Request, config: Config): boolean {
@@ -64,41 +65,49 @@ function notRecorded(request: Request, err: Error): Response {
   });
 }
 
+type ClickCtx = Pick<RouteCtx<{ slug: string; key: string }>, "params" | "query" | "request" | "server">;
+
 /**
- * GET /{slug}/go/{key}: record the click, then 302 to the stored URL. This is the hottest path,
- * so it reads the client inline (no macro, no schema: eid is checked by acceptEventId) and
- * answers a plain Response, never touching Elysia's `set`.
+ * GET /{slug}/go/{key}: record the click, then 302 to the stored URL. This is the hottest path:
+ * Bun's router calls it directly (nativeRoute, in app.ts), its Elysia route for `app.handle`; it
+ * reads the client inline (no macro, no schema: eid is checked by acceptEventId) and answers a
+ * plain Response.
  */
-export const clickOutRoutes = ({ config, recorder }: { config: Config; recorder: TrafficRecorder }) =>
-  new Elysia({ name: "clickout" }).onError(mapError).get("/:slug/go/:key", async ({ params, query, request, server }) => {
-    const started = performance.now();
-    // The address and base URL are read only if a tracked event needs them, and the address only once.
-    let ip: string | undefined;
-    const client = {
-      get ip() { return (ip ??= clientIp(request, server as Server<unknown> | null, config.trustProxy)); },
-      userAgent: request.headers.get("user-agent") ?? "",
-    };
-    let recorded: Awaited<ReturnType<TrafficRecorder["recordClick"]>>;
-    try {
-      recorded = await recorder.recordClick(params.slug, params.key, request, query, client, () => baseUrl(request, config.publicUrl, config.trustProxy));
-    } catch (err) {
-      if (err instanceof WriteFailedError) return notRecorded(request, err);
-      throw err;
-    }
-    const { dest, kind } = recorded;
-    // Always a URL stored for the link: the default, or its override for the fan's country.
-    const url = dest.countryUrls ? urlFor(dest, (config.trustProxy && proxyCountry(request.headers)) || countryOf(client.ip)) : dest.url;
-    if (kind !== "human") return timed(latency.clickout, started, new Response(null, { status: 302, headers: redirectHeaders(url, null) }));
-    const remember = rememberCookie(dest.service, secureRequest(request, config));
-    const handoff = handoffFor(client.userAgent, dest.service, url);
-    if (handoff.kind === "scheme") {
-      const headers: Record<string, string> = { "cache-control": "no-store" };
-      if (remember) headers["set-cookie"] = remember;
-      return timed(latency.clickout, started, handoffPage(handoff.appUrl, url, dest, headers));
-    }
-    const location = handoff.kind === "intent" ? handoff.url : url;
-    return timed(latency.clickout, started, new Response(null, { status: 302, headers: redirectHeaders(location, remember) }));
-  })
+export const clickOutHandler = ({ config, recorder }: { config: Config; recorder: TrafficRecorder }) => async ({ params, query, request, server }: ClickCtx): Promise<Response> => {
+  const started = performance.now();
+  // The address and base URL are read only if a tracked event needs them, and the address only once.
+  let ip: string | undefined;
+  const client = {
+    get ip() { return (ip ??= clientIp(request, server as Server<unknown> | null, config.trustProxy)); },
+    userAgent: request.headers.get("user-agent") ?? "",
+  };
+  let recorded: Awaited<ReturnType<TrafficRecorder["recordClick"]>>;
+  try {
+    recorded = await recorder.recordClick(params.slug, params.key, request, query, client, () => baseUrl(request, config.publicUrl, config.trustProxy));
+  } catch (err) {
+    if (err instanceof WriteFailedError) return notRecorded(request, err);
+    throw err;
+  }
+  const { dest, kind } = recorded;
+  // Always a URL stored for the link: the default, or its override for the fan's country.
+  const url = dest.countryUrls ? urlFor(dest, (config.trustProxy && proxyCountry(request.headers)) || countryOf(client.ip)) : dest.url;
+  if (kind !== "human") return timed(latency.clickout, started, new Response(null, { status: 302, headers: redirectHeaders(url, null) }));
+  const remember = rememberCookie(dest.service, secureRequest(request, config));
+  const handoff = handoffFor(client.userAgent, dest.service, url);
+  if (handoff.kind === "scheme") {
+    const headers: Record<string, string> = { "cache-control": "no-store" };
+    if (remember) headers["set-cookie"] = remember;
+    return timed(latency.clickout, started, handoffPage(handoff.appUrl, url, dest, headers));
+  }
+  const location = handoff.kind === "intent" ? handoff.url : url;
+  return timed(latency.clickout, started, new Response(null, { status: 302, headers: redirectHeaders(location, remember) }));
+};
+
+/** The click-out (its handler from clickOutHandler) and the page's beacon. */
+export const clickOutRoutes = ({ recorder, go }: { recorder: TrafficRecorder; go: ReturnType<typeof clickOutHandler> }) =>
+  new Elysia({ name: "clickout" }).onError(mapError)
+  // Destructured on purpose: Elysia reads the handler's parameters to decide what to build per request.
+  .get("/:slug/go/:key", ({ params, query, request, server }) => go({ params, query, request, server }))
   // The page's beacon: its body is the event id the Pixel just fired.
   .post("/:slug/ack", async ({ params, request }) => {
     const length = Number(request.headers.get("content-length") ?? 0);

@@ -34,6 +34,7 @@ import { preReleaseProps } from "../release/page-props";
 import { isUpcoming } from "../release/schedule";
 import { timeLeftText } from "../release/moment";
 import type { ReleaseDay } from "../release/service";
+import type { RouteCtx } from "../plugins/native-routes";
 
 const UNTRACKED_CSP = pageCsp(null);
 
@@ -128,9 +129,9 @@ function pageCache(links: LinkService, fans: FanService, settings: SettingsServi
 type Ctx = { request: Request; query: Record<string, string | undefined>; server: unknown };
 type ElysiaSet = { status?: number | string; headers: Record<string, string | number> };
 
-/** The public pages: a release smart link or a bio hub at /{slug}, and its fan signup. */
 const NOTHING_HIDDEN = () => new Set<string>();
 
+/** The public pages: a release smart link or a bio hub at /{slug} (`view`, also on Bun's router), and its fan signup. */
 export const pageRoutes = ({ config, links, recorder, fans, settings, onSignup, clock = Date.now, releaseDay, hiddenUrls = NOTHING_HIDDEN }: PageDeps) => {
   const template = pageCache(links, fans, settings, clock, hiddenUrls);
   const pageHeaders = {
@@ -192,18 +193,21 @@ export const pageRoutes = ({ config, links, recorder, fans, settings, onSignup, 
     return <NotFoundPage />;
   };
 
-  return new Elysia({ name: "pages" })
+  /** GET /{slug}: the hot page path. Bun's router calls it directly (nativeRoute, in app.ts), the Elysia route for `app.handle`. */
+  const view = async ({ params, query, request, server, set }: RouteCtx<{ slug: string }>) => {
+    const started = performance.now();
+    const link = links.resolvePublished(params.slug);
+    if (!link) {
+      Object.assign(set.headers, pageHeaders);
+      return notFound(set);
+    }
+    return timed(latency.page, started, await render(link, { request, query, server }, null));
+  };
+
+  const routes = new Elysia({ name: "pages" })
     .onError(mapError)
     // Destructured on purpose: Elysia reads the handler's parameters to decide what to build per request.
-    .get("/:slug", async ({ params, query, request, server, set }) => {
-      const started = performance.now();
-      const link = links.resolvePublished(params.slug);
-      if (!link) {
-        Object.assign(set.headers, pageHeaders);
-        return notFound(set);
-      }
-      return timed(latency.page, started, await render(link, { request, query, server }, null));
-    })
+    .get("/:slug", ({ params, query, request, server, set }) => view({ params, query, request, server, set }))
     // A fan never gets an error page here: bad input gets the form back with a message.
     .post("/:slug/subscribe", async ({ params, request, body, set, server }) => {
       Object.assign(set.headers, pageHeaders);
@@ -239,6 +243,7 @@ export const pageRoutes = ({ config, links, recorder, fans, settings, onSignup, 
       }
       return render(link, { request, server, query: {} }, { message: outcome.message, email: form.email.slice(0, 254), name: form.name.slice(0, 100) }, 422);
     });
+  return { routes, view };
 };
 
 /**
