@@ -27,11 +27,17 @@ function classifyAgent(ua: string): boolean {
   return PREVIEW_AGENTS.test(ua) || isbot(ua);
 }
 
+const PREFETCH = /prefetch|prerender|preview/i;
+
 /** Classifies a request: only "human" traffic is forwarded to Meta. */
 export function trafficKind(method: string, headers: Headers, ua: string): TrafficKind {
   if (method === "HEAD") return "head";
-  const purpose = `${headers.get("sec-purpose") ?? ""} ${headers.get("purpose") ?? ""} ${headers.get("x-purpose") ?? ""} ${headers.get("x-moz") ?? ""}`;
-  if (/prefetch|prerender|preview/i.test(purpose)) return "prefetch";
+  const a = headers.get("sec-purpose");
+  const b = headers.get("purpose");
+  const c = headers.get("x-purpose");
+  const d = headers.get("x-moz");
+  // Most requests carry none of them: no string to build, no pattern to run.
+  if ((a !== null || b !== null || c !== null || d !== null) && PREFETCH.test(`${a ?? ""} ${b ?? ""} ${c ?? ""} ${d ?? ""}`)) return "prefetch";
   if (isBotAgent(ua)) return "bot";
   return "human";
 }
