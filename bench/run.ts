@@ -1,7 +1,7 @@
 // npm run bench: click-out and page throughput against a bare Bun.serve 302, measured in the same run.
 import { Database } from "bun:sqlite";
 import { join } from "node:path";
-import { rmSync, statSync } from "node:fs";
+import { readFileSync, rmSync, statSync } from "node:fs";
 import { BUN, TOKEN, tempDir } from "../test/helpers";
 import { spawnServer, type Child } from "../test/process";
 import { haveWrk, wrk, type WrkResult } from "./wrk";
@@ -128,6 +128,17 @@ function fillOutbox(dbPath: string, n: number, tag = "") {
 }
 
 const standInStats = async (base: string) => (await fetch(`${base}/stats`)).json() as Promise<{ requests: number; events: number }>;
+
+/** All CPU ticks and those the hypervisor took (steal), from /proc/stat; null where there is none. */
+function cpuTicks(): { all: number; steal: number } | null {
+  try {
+    const f = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+    return { all: f.slice(0, 8).reduce((a, b) => a + b, 0), steal: f[7] ?? 0 };
+  } catch {
+    return null;
+  }
+}
+const ticksAtStart = cpuTicks();
 
 const series: Series = {};
 const baseline = await spawnServer({}, [BUN, "bench/baseline-server.ts"]);
@@ -269,4 +280,7 @@ const checks = [
   ["click-out at 10M ≥ 0.9× of an empty database beside it", c10.rps >= 0.9 * cEmpty.rps],
 ] as const;
 for (const [name, ok] of checks) console.log(`${ok ? "PASS" : "MISS"} ${name}`);
+const ticksAtEnd = cpuTicks();
+// A virtual machine's host may take CPU from it (steal): then the rounds measured the neighbours too.
+if (ticksAtStart && ticksAtEnd) console.log(`CPU taken by the host (steal) during the run: ${((100 * (ticksAtEnd.steal - ticksAtStart.steal)) / Math.max(1, ticksAtEnd.all - ticksAtStart.all)).toFixed(1)}% of the machine's CPU time`);
 rmSync(dataDir, { recursive: true, force: true });
