@@ -32,12 +32,12 @@ const PREFETCH = /prefetch|prerender|preview/i;
 /** Classifies a request: only "human" traffic is forwarded to Meta. */
 export function trafficKind(method: string, headers: Headers, ua: string): TrafficKind {
   if (method === "HEAD") return "head";
-  const a = headers.get("sec-purpose");
-  const b = headers.get("purpose");
-  const c = headers.get("x-purpose");
-  const d = headers.get("x-moz");
+  const secPurpose = headers.get("sec-purpose");
+  const purpose = headers.get("purpose");
+  const xPurpose = headers.get("x-purpose");
+  const xMoz = headers.get("x-moz");
   // Most requests carry none of them: no string to build, no pattern to run.
-  if ((a !== null || b !== null || c !== null || d !== null) && PREFETCH.test(`${a ?? ""} ${b ?? ""} ${c ?? ""} ${d ?? ""}`)) return "prefetch";
+  if ((secPurpose ?? purpose ?? xPurpose ?? xMoz) !== null && PREFETCH.test(`${secPurpose ?? ""} ${purpose ?? ""} ${xPurpose ?? ""} ${xMoz ?? ""}`)) return "prefetch";
   if (isBotAgent(ua)) return "bot";
   return "human";
 }
