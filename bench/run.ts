@@ -7,7 +7,9 @@ import { spawnServer, type Child } from "../test/process";
 import { haveWrk, wrk, type WrkResult } from "./wrk";
 import { runDrainBench } from "./drain";
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+// Five interleaved rounds per target: with three, one slow round of the baseline or of a target
+// (the machines here swing by 10–20% within a minute) moved a ratio by a few per cent.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000_000);
 const UA = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1";
