@@ -4,6 +4,7 @@ import { batchCommitter, type BatchCommit } from "./commit";
 import { applyPragmas, isBusy } from "../db/open";
 import { workerUrl } from "../workers";
 import type { HousekeepingInit } from "../stats/housekeeping-worker";
+import type { CheckpointerInit } from "../db/checkpointer-worker";
 import { startHousekeeping, type HousekeepingOptions } from "../stats/housekeeping";
 import { log } from "../log";
 
@@ -46,6 +47,8 @@ export class EventWriter {
   private closed = false;
   /** Rows committed since start (repeats of an event id not counted), read by /metrics: see Tally. */
   readonly committed: Tally = [0, 0, 0, 0];
+  /** Commits so far, shared with the checkpointer: it restarts the WAL when they pause. */
+  private readonly commits = new Int32Array(new SharedArrayBuffer(4));
 
   /** `threads` names the workers' entry points (from src/); a test points one at a missing file. */
   constructor(
@@ -59,7 +62,7 @@ export class EventWriter {
     this.commit = batchCommitter(this.db);
     // Checkpoints run on their own thread, never in a batch's way.
     this.checkpointer = new Worker(workerUrl(threads.checkpointer));
-    this.checkpointer.postMessage({ type: "init", path: dbPath, everyMs: 200 });
+    this.checkpointer.postMessage({ type: "init", path: dbPath, everyMs: 200, commits: this.commits.buffer as SharedArrayBuffer } satisfies CheckpointerInit);
     this.housekeeping = new Worker(workerUrl(threads.housekeeping));
     const options: HousekeepingOptions = { everyMs: ROLLUP_EVERY_MS, budgetMs: ROLLUP_BUDGET_MS, stepRows: ROLLUP_STEP_ROWS, maintainEveryMs: MAINTAIN_EVERY_MS };
     this.housekeeping.postMessage({ type: "init", path: dbPath, ...options } satisfies HousekeepingInit);
@@ -130,6 +133,7 @@ export class EventWriter {
       for (const w of waiters) w.reject(failure!);
       return true;
     }
+    Atomics.add(this.commits, 0, 1);
     for (const w of waiters) w.resolve();
     for (let i = 0; i < 4; i++) this.committed[i]! += result.tally[i]!;
     if (result.events > 0) this.onCommitted(result.events);
