@@ -12,8 +12,12 @@
 // 3.0–5.0 ms without). So past the bound it waits for a quiet moment, no commit for QUIET_MS
 // (the writer counts its commits in shared memory), and restarts anyway only at a hard bound.
 // At an ad campaign's rates quiet moments come many times a second; in a flood, between bursts.
-// An unbroken flood pays at the hard bound instead: one hold of ~80 ms (measured at 40,000
-// frames) every ~11 s, about the same share of its clicks as before, in fewer, longer waits.
+// An unbroken flood pays at the hard bound instead, in fewer, longer holds (they grow with the
+// WAL: 83 ms at 40,000 frames, measured; so the hard bound is 16,000). bench/quick.ts, 5 rounds
+// twice against the code before: click-out p99 6.10 and 6.73 ms against 9.25 and 6.74 (5.05 and
+// 5.34 against 7.23 and 6.02 with the hard bound at 40,000), but a tracked click-out flood's p99
+// 61 and 58 ms against 47 and 45 (97–105 ms at 40,000): a tracked flood writes ~8,700 frames a
+// second and meets the hard bound in every round.
 import { Database } from "bun:sqlite";
 import { applyPragmas } from "./open";
 
@@ -21,8 +25,8 @@ declare const self: Worker;
 
 /** WAL frames (pages) after which the checkpointer restarts the WAL at the next quiet moment: 32 MB of 4 KB pages. */
 const RESTART_AFTER_FRAMES = 8_000;
-/** …and after which it restarts it even in a flood with no quiet moment: 160 MB, ~10 s of the heaviest flood measured. */
-const RESTART_ALWAYS_AFTER_FRAMES = 40_000;
+/** …and after which it restarts it even in a flood with no quiet moment: 64 MB, ~2 s of a tracked flood, ~4 s of a click-out flood. */
+const RESTART_ALWAYS_AFTER_FRAMES = 16_000;
 /** A moment is quiet when the writer has not committed for this long. */
 const QUIET_MS = 5;
 /**
