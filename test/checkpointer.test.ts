@@ -3,10 +3,11 @@ import { Database } from "bun:sqlite";
 import { join } from "node:path";
 import { openDatabase } from "../src/db/open";
 import { workerUrl } from "../src/workers";
+import type { RestartReport } from "../src/db/checkpointer-worker";
 import { tempDir } from "./helpers";
 
-/** Writes one ~800-byte row (about one WAL frame) at a time for `ms`; returns the longest stretch in which every attempt found the lock taken. */
-async function writeFor(writer: Database, ms: number, commits?: Int32Array): Promise<number> {
+/** Writes one ~800-byte row (about one WAL frame) at a time for `ms`, `pauseMs` apart (0: back to back, as in a flood); returns the longest stretch in which every attempt found the lock taken. */
+async function writeFor(writer: Database, ms: number, commits?: Int32Array, pauseMs = 1): Promise<number> {
   const insert = writer.query("INSERT INTO t (x) VALUES (randomblob(800))");
   let longest = 0;
   let busySince = 0;
@@ -22,7 +23,9 @@ async function writeFor(writer: Database, ms: number, commits?: Int32Array): Pro
       if (!/locked|busy/i.test(String(err))) throw err;
       busySince ||= performance.now();
     }
-    await Bun.sleep(1);
+    if (pauseMs > 0) await Bun.sleep(pauseMs);
+    // Like the click writer in a flood: the lock free most of the time, never a pause long enough for a checkpoint to catch up.
+    else for (const until = performance.now() + 0.5; performance.now() < until; );
   }
   return Math.max(longest, busySince ? performance.now() - busySince : 0);
 }
@@ -39,33 +42,40 @@ function checkpointed(init: Record<string, unknown>) {
   writer.exec("PRAGMA wal_autocheckpoint = 0");
   const worker = new Worker(workerUrl("db/checkpointer-worker.ts"));
   worker.postMessage({ type: "init", path, everyMs: 10, ...init });
+  const restarts: RestartReport[] = [];
+  worker.onmessage = (e: MessageEvent) => {
+    if (typeof e.data === "object" && e.data.type === "restarted") restarts.push(e.data);
+  };
   const frames = () => writer.query<{ log: number }, []>("PRAGMA wal_checkpoint(PASSIVE)").get()!.log;
-  const rows = () => writer.query<{ n: number }, []>("SELECT COUNT(*) AS n FROM t").get()!.n;
+  const rows = () => writer.query<{ n: number }, []>("SELECT COUNT(*) AS n FROM t").all()[0]!.n;
   const close = async () => {
-    await new Promise((resolve) => {
-      worker.onmessage = resolve;
+    await new Promise<void>((resolve) => {
+      worker.onmessage = (e: MessageEvent) => e.data === "closed" && resolve();
       worker.postMessage({ type: "close" });
     });
     worker.terminate();
     writer.close();
   };
-  return { writer, frames, rows, close };
+  return { writer, frames, rows, close, restarts };
 }
 
 describe("the WAL checkpointer", () => {
   it("restarts a WAL past its bound only once the writer pauses, and at the hard bound even while it never does", async () => {
-    // Commits every ~1 ms never leave the 150 ms of quiet asked for: the WAL grows past its bound…
+    // Commits back to back never leave the 150 ms of quiet asked for: the WAL grows past its bound…
     const commits = new Int32Array(new SharedArrayBuffer(4));
     const db = checkpointed({ restartAfterFrames: 100, restartAlwaysAfterFrames: 1_000_000, quietMs: 150, commits: commits.buffer });
     try {
-      await writeFor(db.writer, 800, commits);
-      const written = db.rows();
-      expect(written).toBeGreaterThan(200);
-      expect(db.frames()).toBeGreaterThanOrEqual(written);
-      // …and starts again from the top once the writer has paused.
-      await Bun.sleep(800);
+      await writeFor(db.writer, 800, commits, 0);
+      expect(db.rows()).toBeGreaterThan(200);
+      expect(db.frames()).toBeGreaterThan(100);
+      await Bun.sleep(20); // reports posted meanwhile arrive
+      expect(db.restarts).toEqual([]);
+      // …and is restarted once the writer has paused.
+      for (let i = 0; i < 100 && db.restarts.length === 0; i++) await Bun.sleep(20);
+      expect(db.restarts.length).toBe(1);
+      expect(db.restarts[0]!.quiet).toBe(true);
+      expect(db.restarts[0]!.frames).toBeGreaterThanOrEqual(100);
       db.writer.run("INSERT INTO t (x) VALUES (randomblob(800))");
-      Atomics.add(commits, 0, 1);
       expect(db.frames()).toBeLessThan(10);
     } finally {
       await db.close();
@@ -74,9 +84,12 @@ describe("the WAL checkpointer", () => {
     const busy = new Int32Array(new SharedArrayBuffer(4));
     const flood = checkpointed({ restartAfterFrames: 100, restartAlwaysAfterFrames: 200, quietMs: 150, commits: busy.buffer });
     try {
-      await writeFor(flood.writer, 1000, busy);
+      await writeFor(flood.writer, 1000, busy, 0);
+      await Bun.sleep(20);
       expect(flood.rows()).toBeGreaterThan(300);
-      expect(flood.frames()).toBeLessThan(flood.rows());
+      expect(flood.frames()).toBeLessThan(flood.rows() - 200);
+      expect(flood.restarts.length).toBeGreaterThan(0);
+      expect(flood.restarts.every((r) => !r.quiet && r.frames >= 200)).toBe(true);
     } finally {
       await flood.close();
     }

@@ -4,7 +4,7 @@ import { batchCommitter, type BatchCommit } from "./commit";
 import { applyPragmas, isBusy } from "../db/open";
 import { workerUrl } from "../workers";
 import type { HousekeepingInit } from "../stats/housekeeping-worker";
-import type { CheckpointerInit } from "../db/checkpointer-worker";
+import type { CheckpointerInit, RestartReport } from "../db/checkpointer-worker";
 import { startHousekeeping, type HousekeepingOptions } from "../stats/housekeeping";
 import { log } from "../log";
 
@@ -63,6 +63,9 @@ export class EventWriter {
     // Checkpoints run on their own thread, never in a batch's way.
     this.checkpointer = new Worker(workerUrl(threads.checkpointer));
     this.checkpointer.postMessage({ type: "init", path: dbPath, everyMs: 200, commits: this.commits.buffer as SharedArrayBuffer } satisfies CheckpointerInit);
+    this.checkpointer.onmessage = (e: MessageEvent<RestartReport | string>) => {
+      if (typeof e.data === "object" && e.data.type === "restarted") log.debug({ frames: e.data.frames, heldMs: Math.round(e.data.heldMs * 10) / 10, quiet: e.data.quiet }, "WAL restarted");
+    };
     this.housekeeping = new Worker(workerUrl(threads.housekeeping));
     const options: HousekeepingOptions = { everyMs: ROLLUP_EVERY_MS, budgetMs: ROLLUP_BUDGET_MS, stepRows: ROLLUP_STEP_ROWS, maintainEveryMs: MAINTAIN_EVERY_MS };
     this.housekeeping.postMessage({ type: "init", path: dbPath, ...options } satisfies HousekeepingInit);
@@ -167,7 +170,8 @@ async function closeWorker(worker: Worker): Promise<void> {
   if (!workerFailed.has(worker)) {
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, CLOSE_WAIT_MS);
-      worker.onmessage = () => {
+      worker.onmessage = (e: MessageEvent) => {
+        if (e.data !== "closed") return;
         clearTimeout(timer);
         resolve();
       };

@@ -48,6 +48,9 @@ export type CheckpointerInit = {
   commits?: SharedArrayBuffer;
 };
 
+/** Posted after each WAL restart: the frames the WAL had, how long the restart held the write lock, and whether a quiet moment was found for it. */
+export type RestartReport = { type: "restarted"; frames: number; heldMs: number; quiet: boolean };
+
 /** Whether the writer commits nothing for `ms` (this thread sleeps meanwhile). */
 function quiet(commits: Int32Array, ms: number): boolean {
   const before = Atomics.load(commits, 0);
@@ -78,7 +81,10 @@ self.onmessage = (msg: MessageEvent<CheckpointerInit | { type: "close" }>) => {
         const passive = checkpoint("PASSIVE");
         if (passive.log < restartAfter || Date.now() < nextRestart) return;
         if (commits && passive.log < restartAlways && !quiet(commits, quietMs)) return;
-        if (checkpoint("RESTART").busy) nextRestart = Date.now() + RESTART_BACKOFF_MS;
+        const started = performance.now();
+        const restart = checkpoint("RESTART");
+        if (restart.busy) nextRestart = Date.now() + RESTART_BACKOFF_MS;
+        else self.postMessage({ type: "restarted", frames: passive.log, heldMs: performance.now() - started, quiet: passive.log < restartAlways } satisfies RestartReport);
       } catch {
         // Busy or full: the next tick tries again; the WAL keeps every commit meanwhile.
         nextRestart = Date.now() + RESTART_BACKOFF_MS;
